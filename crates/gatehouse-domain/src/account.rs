@@ -1,0 +1,375 @@
+//! Accounts (tenants). "Create account" (seed 001) makes the account, its primary
+//! user and a default API token in one transaction, optionally idempotently.
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::api_token::{self, ApiTokenView, NewApiToken};
+use crate::audit;
+use crate::auth::Credential;
+use crate::error::{Error, Result};
+use crate::fields::{parsed, FieldError, FieldErrors};
+use crate::gatehouse::Gatehouse;
+use crate::password;
+use crate::secrets::OneTimeSecret;
+use crate::store::{transaction, AccountRow, IdempotencyRow, Mode, Store};
+use crate::user::{self, Role, UserFields, UserStatus, UserView};
+
+const MAX_METADATA_BYTES: usize = 16 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountView {
+    pub id: Uuid,
+    pub name: String,
+    pub plan: String,
+    pub metadata: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<Uuid>,
+}
+
+impl From<AccountRow> for AccountView {
+    fn from(row: AccountRow) -> Self {
+        AccountView {
+            id: row.id,
+            name: row.name,
+            plan: row.plan,
+            metadata: row.metadata.0,
+            created_at: row.created_at,
+            created_by: row.created_by,
+        }
+    }
+}
+
+/// "Create account": the account, its primary user, and the user's default API token.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub name: String,
+    /// Defaults to the calling admin's account plan.
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<serde_json::Value>,
+    /// The primary user's username. As in seed 001 it may be an email address, which
+    /// then also serves as the email (and a username is made from its local part).
+    pub username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub password: SecretString,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Name of the default API token; "Default" when absent.
+    #[serde(default)]
+    pub token_name: Option<String>,
+}
+
+/// What "create account" made. The token secret is present only the first time:
+/// a retried request with the same idempotency key gets the same account, user and
+/// token back, with `replayed` set and no secret (it is never shown twice).
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountCreated {
+    pub account: AccountView,
+    pub user: UserView,
+    pub initial_token: ApiTokenView,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub initial_token_secret: Option<OneTimeSecret>,
+    pub replayed: bool,
+}
+
+fn parse_metadata(
+    metadata: Option<serde_json::Value>,
+    errors: &mut FieldErrors,
+) -> Option<serde_json::Value> {
+    match metadata {
+        None | Some(serde_json::Value::Null) => Some(serde_json::json!({})),
+        Some(value @ serde_json::Value::Object(_))
+            if value.to_string().len() <= MAX_METADATA_BYTES =>
+        {
+            Some(value)
+        }
+        Some(_) => {
+            errors.push(FieldError::new(
+                "metadata",
+                "invalid",
+                "Metadata must be a JSON object of at most 16 KiB.",
+            ));
+            None
+        }
+    }
+}
+
+pub(crate) fn parse_account_name(name: &str) -> Result<String, FieldError> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err(FieldError::new("name", "required", "Enter a name.")),
+        n if n > 200 => Err(FieldError::new(
+            "name",
+            "too_long",
+            "Use at most 200 characters.",
+        )),
+        _ if name.chars().any(char::is_control) => Err(FieldError::new(
+            "name",
+            "invalid_characters",
+            "Names cannot contain control characters.",
+        )),
+        _ => Ok(name.to_owned()),
+    }
+}
+
+fn parse_plan(plan: &str) -> Result<String, FieldError> {
+    let plan = plan.trim();
+    if plan.is_empty()
+        || plan.len() > 50
+        || !plan
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(FieldError::new(
+            "plan",
+            "invalid",
+            "Use 1–50 letters, digits, '.', '_' or '-'.",
+        ));
+    }
+    Ok(plan.to_owned())
+}
+
+/// What identifies a request for idempotency: its non-secret fields. (A hash over
+/// the password would be a fast, crackable password hash in the database.)
+fn fingerprint(request: &NewAccount) -> String {
+    let canonical = serde_json::json!([
+        request.name,
+        request.plan,
+        request.metadata,
+        request.username,
+        request.email,
+        request.first_name,
+        request.last_name,
+        request.token_name,
+    ]);
+    hex(&Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Gatehouse {
+    /// Creates an account, its primary user and a default API token, atomically
+    /// (admins only). With an idempotency key, a retry returns the first result.
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn create_account(
+        &self,
+        credential: &Credential,
+        request: NewAccount,
+        idempotency_key: Option<&str>,
+    ) -> Result<AccountCreated> {
+        let (_, settings) = self.precheck_admin(credential).await?;
+        let now = self.now();
+        let mut errors = FieldErrors::default();
+        if let Some(key) = idempotency_key {
+            if key.is_empty() || key.len() > 255 {
+                errors.push(FieldError::new(
+                    "idempotency_key",
+                    "invalid",
+                    "Use 1–255 characters.",
+                ));
+            }
+        }
+        let fingerprint = fingerprint(&request);
+        let name = errors.check("name", parse_account_name(&request.name));
+        let plan = match request.plan.as_deref() {
+            Some(plan) => errors.check("plan", parse_plan(plan)).map(Some),
+            None => Some(None),
+        };
+        let metadata = parse_metadata(request.metadata, &mut errors);
+        let token_request = NewApiToken {
+            name: request.token_name.unwrap_or_else(|| "Default".to_owned()),
+            expires_in_days: None,
+            never_expires: false,
+            user_id: None,
+        };
+        let token = errors.check_all(
+            api_token::parse_new(&token_request, &settings, now).map_err(|e| {
+                e.field_errors()
+                    .iter()
+                    .cloned()
+                    .map(|f| f.for_field("token_name"))
+                    .collect()
+            }),
+        );
+        let (username, email) = match request.email.as_deref() {
+            Some(email) => (Some(request.username.as_str()), email),
+            None if request.username.contains('@') => (None, request.username.as_str()),
+            None => {
+                errors.push(FieldError::new(
+                    "email",
+                    "required",
+                    "Enter an email address.",
+                ));
+                (Some(request.username.as_str()), "")
+            }
+        };
+        let primary = UserFields {
+            username,
+            email,
+            password: request.password,
+            first_name: request.first_name.as_deref(),
+            last_name: request.last_name.as_deref(),
+            first_name_bounds: None,
+            business_role: None,
+            roles: Some(vec![Role::Viewer]),
+            status: Some(UserStatus::Active),
+            preferences: None,
+        }
+        .parse(&settings, &mut errors)
+        .await;
+        errors.finish()?;
+        let (primary, password) = parsed(primary);
+        let hash = password::hash(password).await?;
+        let (account_id, user_id, token_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            let caller = self.authorize_admin(tx, credential).await?;
+            if let Some(key) = idempotency_key {
+                let claim = IdempotencyRow {
+                    actor_id: caller.id,
+                    key: key.to_owned(),
+                    fingerprint: fingerprint.clone(),
+                    account_id,
+                    user_id,
+                    token_id,
+                    created_at: now,
+                };
+                if !tx.claim_idempotency_key(&claim).await? {
+                    return replay(tx, caller.id, key, &fingerprint, now).await;
+                }
+            }
+            let caller_account = tx
+                .account(caller.account_id)
+                .await?
+                .ok_or(Error::NotFound("account"))?;
+            let account = AccountRow {
+                id: account_id,
+                name: parsed(name),
+                plan: parsed(plan).unwrap_or(caller_account.plan),
+                metadata: Json(parsed(metadata)),
+                created_at: now,
+                created_by: Some(caller.id),
+            };
+            tx.insert_account(&account).await?;
+            self.fail_point("create_account.account")?;
+            let user = primary.into_row(user_id, account_id, hash, now, Some(caller.id), false);
+            user::insert(tx, &user).await?;
+            self.fail_point("create_account.user")?;
+            let issued = api_token::issue(
+                tx,
+                token_id,
+                (user_id, account_id),
+                parsed(token),
+                Some(caller.id),
+                now,
+            )
+            .await?;
+            self.fail_point("create_account.token")?;
+            let detail = serde_json::json!({ "name": account.name, "plan": account.plan, "primary_user": user.username });
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                "account.created",
+                ("account", Some(account_id.to_string())),
+                detail,
+            )
+            .await?;
+            self.fail_point("create_account.audit")?;
+            Ok(AccountCreated {
+                account: AccountView::from(account),
+                user: UserView::from(user),
+                initial_token: issued.token,
+                initial_token_secret: Some(issued.secret),
+                replayed: false,
+            })
+        })
+    }
+
+    /// Accounts, newest first (admins only).
+    pub async fn accounts(
+        &self,
+        credential: &Credential,
+        limit: u32,
+        offset: u32,
+    ) -> Result<crate::Page<AccountView>> {
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            let rows = tx
+                .accounts(i64::from(limit.clamp(1, 200)), i64::from(offset))
+                .await?;
+            let total = tx.count_accounts().await?;
+            Ok::<_, Error>(crate::Page {
+                items: rows.into_iter().map(AccountView::from).collect(),
+                total: total as u64,
+                next_cursor: None,
+            })
+        })
+    }
+
+    /// One account (admins only).
+    pub async fn account(&self, credential: &Credential, id: Uuid) -> Result<AccountView> {
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            Ok::<_, Error>(AccountView::from(
+                tx.account(id).await?.ok_or(Error::NotFound("account"))?,
+            ))
+        })
+    }
+}
+
+/// The first result for an idempotency key, without the token secret.
+async fn replay(
+    store: &mut impl Store,
+    actor: Uuid,
+    key: &str,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<AccountCreated> {
+    let first = store
+        .idempotency_key(actor, key)
+        .await?
+        .ok_or(Error::NotFound("idempotency key"))?;
+    if first.fingerprint != fingerprint {
+        return Err(Error::IdempotencyKeyReused);
+    }
+    let account = store
+        .account(first.account_id)
+        .await?
+        .ok_or(Error::NotFound("account"))?;
+    let user = store
+        .user(first.user_id)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    let token = api_token::view(store, first.token_id, now).await?;
+    Ok(AccountCreated {
+        account: AccountView::from(account),
+        user: UserView::from(user),
+        initial_token: token,
+        initial_token_secret: None,
+        replayed: true,
+    })
+}

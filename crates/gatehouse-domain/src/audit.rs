@@ -1,0 +1,81 @@
+//! The audit trail: every mutation writes one event in its own transaction.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::auth::Credential;
+use crate::error::Result;
+use crate::gatehouse::Gatehouse;
+use crate::store::{transaction, AuditRow, Mode, Store};
+
+/// What happened, to what, by whom.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    /// e.g. `user.created`, `account.created`, `api_token.revoked`.
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    /// Non-secret details (names, changed fields); never a password or token.
+    pub detail: serde_json::Value,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(row: AuditRow) -> Self {
+        AuditEvent {
+            id: row.id,
+            at: row.at,
+            actor_id: row.actor_id,
+            action: row.action,
+            target_type: row.target_type,
+            target_id: row.target_id,
+            detail: row.detail.0,
+        }
+    }
+}
+
+/// Writes one audit event inside the caller's transaction.
+pub(crate) async fn record(
+    store: &mut impl Store,
+    at: DateTime<Utc>,
+    actor: Option<Uuid>,
+    action: &str,
+    target: (&str, Option<String>),
+    detail: serde_json::Value,
+) -> Result<()> {
+    store
+        .insert_audit(&AuditRow {
+            id: Uuid::now_v7(),
+            at,
+            actor_id: actor,
+            action: action.to_owned(),
+            target_type: target.0.to_owned(),
+            target_id: target.1,
+            detail: Json(detail),
+        })
+        .await?;
+    Ok(())
+}
+
+impl Gatehouse {
+    /// The most recent audit events, newest first (admins only).
+    pub async fn audit_events(
+        &self,
+        credential: &Credential,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<AuditEvent>> {
+        let limit = i64::from(limit.clamp(1, 500));
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            let rows = tx.audit_events(limit, i64::from(offset)).await?;
+            Ok::<_, crate::Error>(rows.into_iter().map(AuditEvent::from).collect::<Vec<_>>())
+        })
+    }
+}

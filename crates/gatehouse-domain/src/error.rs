@@ -1,0 +1,271 @@
+//! The one error type of the core, its stable codes, and its RFC 7807 form.
+//!
+//! Adapters (Tauri commands, HTTP handlers) map an [`Error`] once, through
+//! [`Error::to_problem`]; the UI switches on [`ErrorCode`], never on message text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fields::FieldError;
+use crate::secrets::SecretStoreError;
+
+/// Every way an operation of the core can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more inputs are invalid; every failing field is listed.
+    #[error("some fields are invalid")]
+    Validation(Vec<FieldError>),
+    /// A unique value (username, email) is already taken.
+    #[error("some values are already in use")]
+    Conflict(Vec<FieldError>),
+    #[error("the instance is already set up, please sign in")]
+    AlreadyInitialized,
+    #[error("the instance is not set up yet; run the setup first")]
+    NotInitialized,
+    /// Unknown user, wrong password or a temporarily locked user: deliberately one error.
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    #[error("missing or invalid credentials")]
+    Unauthenticated,
+    #[error("the token has expired")]
+    TokenExpired,
+    #[error("this user is suspended or deactivated")]
+    UserInactive,
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("you must change your temporary password first")]
+    PasswordChangeRequired,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("this idempotency key was already used for a different request")]
+    IdempotencyKeyReused,
+    #[error(transparent)]
+    SecretStore(#[from] SecretStoreError),
+    /// Anything unexpected. Logged by the adapter, shown generically.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The stable, machine-readable code of an [`Error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    ValidationFailed,
+    Conflict,
+    AlreadyInitialized,
+    NotInitialized,
+    InvalidCredentials,
+    Unauthenticated,
+    TokenExpired,
+    UserInactive,
+    Forbidden,
+    PasswordChangeRequired,
+    NotFound,
+    IdempotencyKeyReused,
+    KeychainUnavailable,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyRequests,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::AlreadyInitialized => "already_initialized",
+            ErrorCode::NotInitialized => "not_initialized",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::UserInactive => "user_inactive",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::KeychainUnavailable => "keychain_unavailable",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that goes with the code. Malformed requests are 400, well-formed
+    /// but invalid values 422, taken unique values 409; `already_initialized` is 400 as
+    /// in the setup API it was specified from.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest | ErrorCode::AlreadyInitialized => 400,
+            ErrorCode::InvalidCredentials
+            | ErrorCode::Unauthenticated
+            | ErrorCode::TokenExpired => 401,
+            ErrorCode::UserInactive | ErrorCode::Forbidden | ErrorCode::PasswordChangeRequired => {
+                403
+            }
+            ErrorCode::NotFound => 404,
+            ErrorCode::Conflict | ErrorCode::NotInitialized | ErrorCode::IdempotencyKeyReused => {
+                409
+            }
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::ValidationFailed => 422,
+            ErrorCode::TooManyRequests => 429,
+            ErrorCode::KeychainUnavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "Bad request",
+            ErrorCode::ValidationFailed => "Validation failed",
+            ErrorCode::Conflict => "Already in use",
+            ErrorCode::AlreadyInitialized => "Already set up",
+            ErrorCode::NotInitialized => "Not set up",
+            ErrorCode::InvalidCredentials => "Sign-in failed",
+            ErrorCode::Unauthenticated => "Unauthenticated",
+            ErrorCode::TokenExpired => "Token expired",
+            ErrorCode::UserInactive => "User inactive",
+            ErrorCode::Forbidden => "Forbidden",
+            ErrorCode::PasswordChangeRequired => "Password change required",
+            ErrorCode::NotFound => "Not found",
+            ErrorCode::IdempotencyKeyReused => "Idempotency key reused",
+            ErrorCode::KeychainUnavailable => "Keychain unavailable",
+            ErrorCode::PayloadTooLarge => "Payload too large",
+            ErrorCode::UnsupportedMediaType => "Unsupported media type",
+            ErrorCode::TooManyRequests => "Too many requests",
+            ErrorCode::Internal => "Internal error",
+        }
+    }
+}
+
+/// An RFC 7807 problem document, the wire form of every error.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    /// A problem for an error an adapter detects itself (malformed body, wrong media type).
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Problem {
+            kind: format!("urn:gatehouse:problem:{}", code.as_str()),
+            title: code.title().to_owned(),
+            status: code.status(),
+            detail: detail.into(),
+            code,
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Validation(_) => ErrorCode::ValidationFailed,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::AlreadyInitialized => ErrorCode::AlreadyInitialized,
+            Error::NotInitialized => ErrorCode::NotInitialized,
+            Error::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Error::Unauthenticated => ErrorCode::Unauthenticated,
+            Error::TokenExpired => ErrorCode::TokenExpired,
+            Error::UserInactive => ErrorCode::UserInactive,
+            Error::Forbidden => ErrorCode::Forbidden,
+            Error::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Error::SecretStore(_) => ErrorCode::KeychainUnavailable,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The field errors, for validation and conflict errors.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Error::Validation(errors) | Error::Conflict(errors) => errors,
+            _ => &[],
+        }
+    }
+
+    /// The problem document for this error. Internal details never appear in it.
+    pub fn to_problem(&self) -> Problem {
+        let mut problem = Problem::new(self.code(), self.to_string());
+        problem.errors = self.field_errors().to_vec();
+        problem
+    }
+
+    pub(crate) fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Internal(Box::new(error))
+    }
+
+    pub(crate) fn validation(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Error::Validation(vec![FieldError::new(field, code, message)])
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        Error::internal(error)
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(error: tokio::task::JoinError) -> Self {
+        Error::internal(error)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_shows_nothing_of_its_cause() {
+        let error = Error::internal(std::io::Error::other("password=hunter2 at /secret/path"));
+        let problem = error.to_problem();
+        assert_eq!(problem.code, ErrorCode::Internal);
+        assert_eq!(problem.status, 500);
+        assert!(!serde_json::to_string(&problem).unwrap().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_validation_problem_lists_every_field() {
+        let error = Error::Validation(vec![
+            FieldError::new("username", "too_short", "too short"),
+            FieldError::new("email", "invalid", "not an email"),
+        ]);
+        let problem = error.to_problem();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.errors.len(), 2);
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["type"], "urn:gatehouse:problem:validation_failed");
+        assert_eq!(json["code"], "validation_failed");
+    }
+
+    #[test]
+    fn codes_serialize_as_their_stable_strings() {
+        for code in [
+            ErrorCode::AlreadyInitialized,
+            ErrorCode::TokenExpired,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+}

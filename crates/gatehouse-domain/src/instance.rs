@@ -1,0 +1,347 @@
+//! The instance: set up exactly once (seed 000), holding the organization and the
+//! settings every other operation reads.
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::access_token::{IssuedAccessToken, KeyPair};
+use crate::account::{parse_account_name, AccountView};
+use crate::audit;
+use crate::auth::Credential;
+use crate::email::SUGGESTED_BLOCKED_DOMAINS;
+use crate::error::{Error, Result};
+use crate::fields::{parsed, FieldError, FieldErrors};
+use crate::gatehouse::Gatehouse;
+use crate::password;
+use crate::policy::{evaluate, PasswordContext, PasswordPolicy, PolicyReport};
+use crate::store::{transaction, unique_violation, AccountRow, InstanceRow, Mode, Store};
+use crate::user::{Role, UserFields, UserStatus, UserView};
+
+/// The instance's settings, edited on the Settings screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub password_policy: PasswordPolicy,
+    /// Lifetime of access tokens (sign-in sessions), 5–1440 minutes.
+    pub access_token_minutes: u32,
+    /// Default lifetime of new API tokens, 1–3650 days.
+    pub api_token_days: u32,
+    /// Failed sign-ins in a row that lock a user, 3–100.
+    pub lockout_threshold: u32,
+    /// How long such a lock lasts, 1–1440 minutes.
+    pub lockout_minutes: u32,
+    /// Email domains refused for new users (subdomains included).
+    pub blocked_email_domains: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            password_policy: PasswordPolicy::default(),
+            access_token_minutes: 60,
+            api_token_days: 90,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            blocked_email_domains: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    fn check(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = self.password_policy.check().err().unwrap_or_default();
+        let mut range = |field: &str, value: u32, min: u32, max: u32| {
+            if !(min..=max).contains(&value) {
+                errors.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    format!("Choose {min} to {max}."),
+                ));
+            }
+        };
+        range("access_token_minutes", self.access_token_minutes, 5, 1440);
+        range(
+            "api_token_days",
+            self.api_token_days,
+            1,
+            crate::api_token::MAX_DAYS,
+        );
+        range("lockout_threshold", self.lockout_threshold, 3, 100);
+        range("lockout_minutes", self.lockout_minutes, 1, 1440);
+        for domain in &self.blocked_email_domains {
+            let ok = domain.contains('.')
+                && domain.len() <= 253
+                && domain
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            if !ok {
+                errors.push(FieldError::new(
+                    "blocked_email_domains",
+                    "invalid",
+                    format!("'{domain}' is not a domain name."),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Whether the instance is set up (the app shows the wizard or the sign-in).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InstanceStatus {
+    pub initialized: bool,
+    pub instance_id: Option<Uuid>,
+    pub organization: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// The setup wizard's request (seed 000).
+#[derive(Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    /// The organization, which becomes the first account.
+    pub organization: String,
+    /// 3–30 characters.
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Made from the email's local part when absent.
+    #[serde(default)]
+    pub username: Option<String>,
+    pub email: String,
+    /// Checked against `password_policy` (or the default policy).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub password: SecretString,
+    /// The policy for every password from now on; the recommended preset if absent.
+    #[serde(default)]
+    pub password_policy: Option<PasswordPolicy>,
+    /// Refused email domains; the common consumer domains if absent, none if empty.
+    #[serde(default)]
+    pub blocked_email_domains: Option<Vec<String>>,
+    /// The first account's plan; "standard" if absent.
+    #[serde(default)]
+    pub plan: Option<String>,
+}
+
+/// What the setup made, with the first admin's access token (shown once).
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetupDone {
+    pub access_token: IssuedAccessToken,
+    pub admin: UserView,
+    pub account: AccountView,
+    pub instance_id: Uuid,
+}
+
+/// The default blocked domains the wizard suggests.
+pub fn suggested_blocked_domains() -> Vec<String> {
+    SUGGESTED_BLOCKED_DOMAINS
+        .iter()
+        .map(|d| (*d).to_owned())
+        .collect()
+}
+
+impl Gatehouse {
+    /// Whether setup has happened. Needs no credential.
+    pub async fn instance_status(&self) -> Result<InstanceStatus> {
+        let row = transaction!(self.pool(), Mode::Read, |tx| async {
+            Ok::<_, Error>(tx.instance().await?)
+        })?;
+        Ok(InstanceStatus {
+            initialized: row.is_some(),
+            instance_id: row.as_ref().map(|r| r.id),
+            organization: row.as_ref().map(|r| r.organization.clone()),
+            created_at: row.map(|r| r.created_at),
+        })
+    }
+
+    /// Creates the instance, its first account and first admin in one transaction,
+    /// and returns an access token for that admin. Works once per database: every
+    /// later or concurrent attempt fails with `already_initialized` and leaves nothing.
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn setup(&self, request: Setup) -> Result<SetupDone> {
+        if self.instance_status().await?.initialized {
+            return Err(Error::AlreadyInitialized);
+        }
+        let settings = Settings {
+            password_policy: request.password_policy.unwrap_or_default(),
+            blocked_email_domains: request
+                .blocked_email_domains
+                .unwrap_or_else(suggested_blocked_domains),
+            ..Settings::default()
+        };
+        let mut errors = FieldErrors::default();
+        if let Err(problems) = settings.check() {
+            problems.into_iter().for_each(|p| errors.push(p));
+        }
+        let organization = errors.check("organization", parse_account_name(&request.organization));
+        let plan = request.plan.unwrap_or_else(|| "standard".to_owned());
+        let admin = UserFields {
+            username: request.username.as_deref(),
+            email: &request.email,
+            password: request.password,
+            first_name: Some(&request.first_name),
+            last_name: request.last_name.as_deref(),
+            first_name_bounds: Some((3, 30)),
+            business_role: None,
+            roles: Some(vec![Role::Admin]),
+            status: Some(UserStatus::Active),
+            preferences: None,
+        }
+        .parse(&settings, &mut errors)
+        .await;
+        errors.finish()?;
+        let (admin, password) = parsed(admin);
+        let hash = password::hash(password).await?;
+
+        let now = self.now();
+        let (instance_id, account_id, admin_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let keys = KeyPair::generate()?;
+        self.save_key(instance_id, &keys).await?;
+        let organization = parsed(organization);
+        let done = transaction!(self.pool(), Mode::Write, |tx| async {
+            // First, so that a losing concurrent setup fails before writing anything.
+            let instance = InstanceRow {
+                id: instance_id,
+                organization: organization.clone(),
+                settings: Json(settings.clone()),
+                created_at: now,
+            };
+            tx.insert_instance(&instance)
+                .await
+                .map_err(|e| match unique_violation(&e) {
+                    Some(_) => Error::AlreadyInitialized,
+                    None => Error::from(e),
+                })?;
+            let account = AccountRow {
+                id: account_id,
+                name: organization.clone(),
+                plan: plan.clone(),
+                metadata: Json(serde_json::json!({})),
+                created_at: now,
+                created_by: Some(admin_id),
+            };
+            tx.insert_account(&account).await?;
+            let admin = admin.into_row(admin_id, account_id, hash, now, None, true);
+            crate::user::insert(tx, &admin).await?;
+            tx.insert_signing_key(&keys.row(now)).await?;
+            let detail =
+                serde_json::json!({ "organization": organization, "admin": admin.username });
+            audit::record(
+                tx,
+                now,
+                Some(admin_id),
+                "instance.set_up",
+                ("instance", Some(instance_id.to_string())),
+                detail,
+            )
+            .await?;
+            Ok::<_, Error>((AccountView::from(account), admin))
+        });
+        let (account, admin) = match done {
+            Ok(done) => done,
+            Err(error) => {
+                self.forget_key(instance_id).await;
+                return Err(error);
+            }
+        };
+        self.remember_signer(instance_id, &keys).await?;
+        let access_token = self
+            .issue_access_token(instance_id, &admin, &settings)
+            .await?;
+        Ok(SetupDone {
+            access_token,
+            admin: UserView::from(admin),
+            account,
+            instance_id,
+        })
+    }
+
+    /// The instance's settings (admins only).
+    pub async fn settings(&self, credential: &Credential) -> Result<Settings> {
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            Ok::<_, Error>(
+                tx.instance()
+                    .await?
+                    .ok_or(Error::NotInitialized)?
+                    .settings
+                    .0,
+            )
+        })
+    }
+
+    /// Replaces the instance's settings (admins only).
+    #[tracing::instrument(skip(self, credential), err(level = "info"))]
+    pub async fn update_settings(
+        &self,
+        credential: &Credential,
+        settings: Settings,
+    ) -> Result<Settings> {
+        settings.check().map_err(Error::Validation)?;
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            let caller = self.authorize_admin(tx, credential).await?;
+            tx.update_settings(&Json(settings.clone())).await?;
+            let detail = serde_json::to_value(&settings).map_err(Error::internal)?;
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                "settings.updated",
+                ("instance", None),
+                detail,
+            )
+            .await?;
+            Ok::<_, Error>(settings)
+        })
+    }
+
+    /// The password policy in force (the default before setup). Needs no credential:
+    /// the sign-in and setup screens show it.
+    pub async fn password_policy(&self) -> Result<PasswordPolicy> {
+        let row = transaction!(self.pool(), Mode::Read, |tx| async {
+            Ok::<_, Error>(tx.instance().await?)
+        })?;
+        Ok(row
+            .map(|r| r.settings.0.password_policy)
+            .unwrap_or_default())
+    }
+
+    /// Evaluates a candidate password against `policy`, or the policy in force.
+    /// Stores nothing; needs no credential. Runs on the blocking pool.
+    pub async fn evaluate_password(
+        &self,
+        candidate: SecretString,
+        context: PasswordContext,
+        policy: Option<PasswordPolicy>,
+    ) -> Result<PolicyReport> {
+        let policy = match policy {
+            Some(policy) => policy,
+            None => self.password_policy().await?,
+        };
+        Ok(tokio::task::spawn_blocking(move || {
+            evaluate(
+                &policy,
+                secrecy::ExposeSecret::expose_secret(&candidate),
+                &context,
+            )
+        })
+        .await?)
+    }
+}

@@ -1,0 +1,46 @@
+//! Gatehouse's domain core: instance setup, sign-in, users, admins, accounts, API
+//! and access tokens, the password policy and the audit trail, over SQLite or
+//! PostgreSQL. It knows nothing of Tauri or HTTP: the desktop app and the HTTP
+//! server are thin adapters over [`Gatehouse`].
+//!
+//! One module per domain concept; the request types parse into newtypes
+//! ([`Username`], [`Email`], [`Password`]) whose existence proves validity.
+
+pub mod access_token;
+pub mod account;
+pub mod api_token;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod email;
+pub mod error;
+pub mod fields;
+mod gatehouse;
+pub mod instance;
+pub mod password;
+pub mod person_name;
+pub mod policy;
+pub mod secrets;
+mod store;
+pub mod user;
+pub mod username;
+
+pub use access_token::{IssuedAccessToken, Jwk, Jwks};
+pub use account::{AccountCreated, AccountView, NewAccount};
+pub use api_token::{ApiTokenView, IssuedApiToken, NewApiToken, TokenState};
+pub use audit::AuditEvent;
+pub use auth::{Credential, PasswordChange, SignIn, SignedIn};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use email::Email;
+pub use error::{Error, ErrorCode, Problem, Result};
+pub use fields::FieldError;
+pub use gatehouse::Gatehouse;
+pub use instance::{InstanceStatus, Settings, Setup, SetupDone};
+pub use password::Password;
+pub use policy::{evaluate, PasswordContext, PasswordPolicy, PolicyPreset, PolicyReport};
+pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreError};
+pub use store::{DatabaseConfig, PostgresConfig, TlsMode};
+pub use user::{NewAdmin, NewUser, Page, PasswordReset, Role, UserQuery, UserStatus, UserView};
+pub use username::Username;
+
+pub use secrecy::SecretString;

@@ -1,0 +1,779 @@
+//! Storage: one set of SQL statements for SQLite and PostgreSQL.
+//!
+//! [`Store`] lists every statement the core runs. Its implementation is written once,
+//! in the `impl_store!` macro, and expanded for a SQLite and a PostgreSQL transaction;
+//! the business logic is generic over `Store` and so written once too. The SQL stays
+//! within what both databases accept (`$n` placeholders, `on conflict`, `returning`).
+//! Times are computed by the application, never by `now()`.
+
+mod rows;
+
+use std::future::Future;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use uuid::Uuid;
+
+pub(crate) use rows::*;
+
+use crate::error::{Error, Result};
+
+/// Where the data lives.
+#[derive(Clone)]
+pub enum DatabaseConfig {
+    /// A local SQLite file, created if missing.
+    Sqlite { path: std::path::PathBuf },
+    /// A PostgreSQL server shared by several admins.
+    Postgres(PostgresConfig),
+    /// A PostgreSQL server given as a URL (which may hold a password, hence secret).
+    PostgresUrl(SecretString),
+}
+
+/// How PostgreSQL connections are secured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    Disable,
+    #[default]
+    Prefer,
+    Require,
+    VerifyFull,
+}
+
+#[derive(Clone)]
+pub struct PostgresConfig {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub username: String,
+    pub password: Option<SecretString>,
+    pub tls: TlsMode,
+}
+
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseConfig::Sqlite { path } => {
+                f.debug_struct("Sqlite").field("path", path).finish()
+            }
+            DatabaseConfig::Postgres(pg) => pg.fmt(f),
+            DatabaseConfig::PostgresUrl(_) => f.write_str("PostgresUrl([REDACTED])"),
+        }
+    }
+}
+
+impl std::fmt::Debug for PostgresConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
+            .field("tls", &self.tls)
+            .finish()
+    }
+}
+
+impl DatabaseConfig {
+    pub fn sqlite(path: impl AsRef<Path>) -> Self {
+        DatabaseConfig::Sqlite {
+            path: path.as_ref().to_owned(),
+        }
+    }
+
+    /// Parses `sqlite://PATH` or `postgres://user:pass@host:port/db?sslmode=...`.
+    pub fn from_url(url: &str) -> Result<Self> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            return Ok(DatabaseConfig::sqlite(path));
+        }
+        PgConnectOptions::from_str(url).map_err(|_| {
+            Error::validation("database_url", "invalid", "Not a valid database URL.")
+        })?;
+        Ok(DatabaseConfig::PostgresUrl(SecretString::from(
+            url.to_owned(),
+        )))
+    }
+}
+
+/// A connection pool to either database.
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    /// Connects and applies the migrations (PostgreSQL serialises concurrent migrators
+    /// with an advisory lock, so several desktops may connect at once).
+    pub(crate) async fn connect(config: &DatabaseConfig) -> Result<Pool> {
+        match config {
+            DatabaseConfig::Sqlite { path } => {
+                let options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?;
+                sqlx::migrate!("../../migrations/sqlite")
+                    .run(&pool)
+                    .await
+                    .map_err(Error::internal)?;
+                Ok(Pool::Sqlite(pool))
+            }
+            DatabaseConfig::PostgresUrl(url) => {
+                let options =
+                    PgConnectOptions::from_str(url.expose_secret())?.application_name("gatehouse");
+                Self::connect_postgres(options).await
+            }
+            DatabaseConfig::Postgres(pg) => {
+                let mut options = PgConnectOptions::new()
+                    .host(&pg.host)
+                    .port(pg.port)
+                    .database(&pg.database)
+                    .username(&pg.username)
+                    .ssl_mode(match pg.tls {
+                        TlsMode::Disable => PgSslMode::Disable,
+                        TlsMode::Prefer => PgSslMode::Prefer,
+                        TlsMode::Require => PgSslMode::Require,
+                        TlsMode::VerifyFull => PgSslMode::VerifyFull,
+                    })
+                    .application_name("gatehouse");
+                if let Some(password) = &pg.password {
+                    options = options.password(password.expose_secret());
+                }
+                Self::connect_postgres(options).await
+            }
+        }
+    }
+
+    async fn connect_postgres(options: PgConnectOptions) -> Result<Pool> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../../migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(Error::internal)?;
+        Ok(Pool::Postgres(pool))
+    }
+
+    pub(crate) async fn close(&self) {
+        match self {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Whether a transaction will write. SQLite must take its write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at
+/// once with "database is locked" under concurrency, ignoring the busy timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Read,
+    Write,
+}
+
+/// A transaction on one of the two databases.
+pub(crate) struct Tx<DB: sqlx::Database>(Transaction<'static, DB>);
+
+impl Tx<Sqlite> {
+    pub(crate) async fn begin(pool: &SqlitePool, mode: Mode) -> Result<Self> {
+        let statement = match mode {
+            Mode::Read => "begin deferred",
+            Mode::Write => "begin immediate",
+        };
+        Ok(Tx(pool.begin_with(statement).await?))
+    }
+}
+
+impl Tx<Postgres> {
+    pub(crate) async fn begin(pool: &PgPool, _mode: Mode) -> Result<Self> {
+        Ok(Tx(pool.begin().await?))
+    }
+}
+
+/// Runs `$body` (an expression awaiting to `Result<T>`, using `$tx: &mut impl Store`)
+/// in one transaction on whichever database `$pool` is; commits when it succeeds,
+/// rolls back (by dropping the transaction) when it fails.
+macro_rules! transaction {
+    ($pool:expr, $mode:expr, |$tx:ident| $body:expr) => {
+        match $pool {
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut tx = $crate::store::Tx::<sqlx::Sqlite>::begin(pool, $mode).await?;
+                let $tx = &mut tx;
+                let result: $crate::Result<_> = $body.await;
+                let value = result?;
+                $crate::store::Store::commit(tx).await?;
+                ::std::result::Result::<_, $crate::Error>::Ok(value)
+            }
+            $crate::store::Pool::Postgres(pool) => {
+                let mut tx = $crate::store::Tx::<sqlx::Postgres>::begin(pool, $mode).await?;
+                let $tx = &mut tx;
+                let result: $crate::Result<_> = $body.await;
+                let value = result?;
+                $crate::store::Store::commit(tx).await?;
+                ::std::result::Result::<_, $crate::Error>::Ok(value)
+            }
+        }
+    };
+}
+pub(crate) use transaction;
+
+type Sql<T> = std::result::Result<T, sqlx::Error>;
+
+/// Filters for the user list.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct UserFilter {
+    /// A lower-cased LIKE pattern (already escaped and wrapped in `%`).
+    pub pattern: Option<String>,
+    pub role: Option<&'static str>,
+    pub status: Option<&'static str>,
+    /// Keyset cursor: only usernames (keys) after this one.
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+/// Every statement the core runs. See the module docs.
+pub(crate) trait Store: Send {
+    fn commit(self) -> impl Future<Output = Sql<()>> + Send;
+
+    fn insert_instance(&mut self, row: &InstanceRow) -> impl Future<Output = Sql<()>> + Send;
+    fn instance(&mut self) -> impl Future<Output = Sql<Option<InstanceRow>>> + Send;
+    fn update_settings(
+        &mut self,
+        settings: &Json<crate::instance::Settings>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+
+    fn insert_account(&mut self, row: &AccountRow) -> impl Future<Output = Sql<()>> + Send;
+    fn account(&mut self, id: Uuid) -> impl Future<Output = Sql<Option<AccountRow>>> + Send;
+    fn accounts(
+        &mut self,
+        limit: i64,
+        offset: i64,
+    ) -> impl Future<Output = Sql<Vec<AccountRow>>> + Send;
+    fn count_accounts(&mut self) -> impl Future<Output = Sql<i64>> + Send;
+
+    fn insert_user(&mut self, row: &UserRow) -> impl Future<Output = Sql<()>> + Send;
+    fn user(&mut self, id: Uuid) -> impl Future<Output = Sql<Option<UserRow>>> + Send;
+    fn user_by_login(&mut self, key: &str) -> impl Future<Output = Sql<Option<UserRow>>> + Send;
+    fn taken(
+        &mut self,
+        username_key: &str,
+        email_key: &str,
+    ) -> impl Future<Output = Sql<(bool, bool)>> + Send;
+    fn users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<Vec<UserRow>>> + Send;
+    fn count_users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<i64>> + Send;
+    fn count_active_admins(&mut self) -> impl Future<Output = Sql<i64>> + Send;
+    /// Serialises changes that must leave at least one active admin: without it, two
+    /// admins demoting each other under READ COMMITTED could both see the other one
+    /// still active (write skew). Updating the singleton row locks it until commit on
+    /// PostgreSQL; SQLite's write transactions are serial already.
+    fn lock_admin_changes(&mut self) -> impl Future<Output = Sql<()>> + Send;
+    fn update_status(
+        &mut self,
+        id: Uuid,
+        status: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+    fn update_roles(
+        &mut self,
+        id: Uuid,
+        roles: [bool; 3],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+    /// Sets a new password hash; `temporary` (an admin reset) also makes it one to
+    /// change at next sign-in and ends the user's current sessions.
+    fn update_password(
+        &mut self,
+        id: Uuid,
+        hash: &str,
+        temporary: bool,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+    fn record_failed_sign_in(
+        &mut self,
+        id: Uuid,
+        threshold: i32,
+        lock_until: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+    fn clear_failed_sign_ins(&mut self, id: Uuid) -> impl Future<Output = Sql<()>> + Send;
+
+    fn insert_api_token(&mut self, row: &ApiTokenRow) -> impl Future<Output = Sql<()>> + Send;
+    fn api_token(&mut self, id: Uuid) -> impl Future<Output = Sql<Option<ApiTokenRow>>> + Send;
+    fn api_token_by_hash(
+        &mut self,
+        hash: &[u8],
+    ) -> impl Future<Output = Sql<Option<ApiTokenRow>>> + Send;
+    fn api_tokens_of(
+        &mut self,
+        user_id: Uuid,
+    ) -> impl Future<Output = Sql<Vec<ApiTokenRow>>> + Send;
+    fn revoke_api_token(
+        &mut self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+    fn touch_api_token(
+        &mut self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+
+    fn insert_signing_key(&mut self, row: &SigningKeyRow) -> impl Future<Output = Sql<()>> + Send;
+    fn signing_key(&mut self, kid: &str)
+        -> impl Future<Output = Sql<Option<SigningKeyRow>>> + Send;
+    fn active_signing_keys(&mut self) -> impl Future<Output = Sql<Vec<SigningKeyRow>>> + Send;
+
+    fn insert_audit(&mut self, row: &AuditRow) -> impl Future<Output = Sql<()>> + Send;
+    fn audit_events(
+        &mut self,
+        limit: i64,
+        offset: i64,
+    ) -> impl Future<Output = Sql<Vec<AuditRow>>> + Send;
+
+    /// Claims `row.key` for `row.actor_id`; false if it was already claimed (after
+    /// waiting for the claiming transaction to finish, on PostgreSQL).
+    fn claim_idempotency_key(
+        &mut self,
+        row: &IdempotencyRow,
+    ) -> impl Future<Output = Sql<bool>> + Send;
+    fn idempotency_key(
+        &mut self,
+        actor_id: Uuid,
+        key: &str,
+    ) -> impl Future<Output = Sql<Option<IdempotencyRow>>> + Send;
+}
+
+const USER_COLUMNS: &str = "id, account_id, username, email, first_name, last_name, business_role, \
+     status, email_confirmed_at, preferences, password_hash, must_change_password, failed_sign_ins, \
+     locked_until, role_admin, role_editor, role_viewer, created_at, created_by, updated_at, \
+     sessions_valid_after";
+
+const USER_FILTER: &str = "($1 is null or lower(username) like $1 escape '\\' or email_key like $1 escape '\\' \
+       or lower(coalesce(first_name, '')) like $1 escape '\\' or lower(coalesce(last_name, '')) like $1 escape '\\') \
+     and ($2 is null or ($2 = 'admin' and role_admin) or ($2 = 'editor' and role_editor) or ($2 = 'viewer' and role_viewer)) \
+     and ($3 is null or status = $3)";
+
+const TOKEN_COLUMNS: &str =
+    "id, user_id, account_id, name, prefix, secret_hash, created_at, created_by, \
+     expires_at, last_used_at, revoked_at";
+
+macro_rules! impl_store {
+    ($db:ty) => {
+        impl Store for Tx<$db> {
+            async fn commit(self) -> Sql<()> {
+                self.0.commit().await
+            }
+
+            async fn insert_instance(&mut self, row: &InstanceRow) -> Sql<()> {
+                sqlx::query(
+                    "insert into instance (singleton, id, organization, settings, created_at) \
+                     values (1, $1, $2, $3, $4)",
+                )
+                .bind(row.id)
+                .bind(&row.organization)
+                .bind(&row.settings)
+                .bind(row.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn instance(&mut self) -> Sql<Option<InstanceRow>> {
+                sqlx::query_as("select id, organization, settings, created_at from instance")
+                    .fetch_optional(&mut *self.0)
+                    .await
+            }
+
+            async fn update_settings(&mut self, settings: &Json<crate::instance::Settings>) -> Sql<()> {
+                sqlx::query("update instance set settings = $1").bind(settings).execute(&mut *self.0).await?;
+                Ok(())
+            }
+
+            async fn insert_account(&mut self, row: &AccountRow) -> Sql<()> {
+                sqlx::query(
+                    "insert into accounts (id, name, plan, metadata, created_at, created_by) \
+                     values ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(row.id)
+                .bind(&row.name)
+                .bind(&row.plan)
+                .bind(&row.metadata)
+                .bind(row.created_at)
+                .bind(row.created_by)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn account(&mut self, id: Uuid) -> Sql<Option<AccountRow>> {
+                sqlx::query_as("select id, name, plan, metadata, created_at, created_by from accounts where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *self.0)
+                    .await
+            }
+
+            async fn accounts(&mut self, limit: i64, offset: i64) -> Sql<Vec<AccountRow>> {
+                sqlx::query_as(
+                    "select id, name, plan, metadata, created_at, created_by from accounts \
+                     order by created_at desc, id desc limit $1 offset $2",
+                )
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&mut *self.0)
+                .await
+            }
+
+            async fn count_accounts(&mut self) -> Sql<i64> {
+                sqlx::query_scalar("select count(*) from accounts").fetch_one(&mut *self.0).await
+            }
+
+            async fn insert_user(&mut self, row: &UserRow) -> Sql<()> {
+                sqlx::query(
+                    "insert into users (id, account_id, username, username_key, email, email_key, \
+                     first_name, last_name, business_role, status, email_confirmed_at, preferences, \
+                     password_hash, must_change_password, role_admin, role_editor, role_viewer, \
+                     created_at, created_by, updated_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18)",
+                )
+                .bind(row.id)
+                .bind(row.account_id)
+                .bind(&row.username)
+                .bind(row.username.to_ascii_lowercase())
+                .bind(&row.email)
+                .bind(row.email.to_lowercase())
+                .bind(&row.first_name)
+                .bind(&row.last_name)
+                .bind(&row.business_role)
+                .bind(&row.status)
+                .bind(row.email_confirmed_at)
+                .bind(&row.preferences)
+                .bind(&row.password_hash)
+                .bind(row.must_change_password)
+                .bind(row.role_admin)
+                .bind(row.role_editor)
+                .bind(row.role_viewer)
+                .bind(row.created_at)
+                .bind(row.created_by)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn user(&mut self, id: Uuid) -> Sql<Option<UserRow>> {
+                sqlx::query_as(&format!("select {USER_COLUMNS} from users where id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *self.0)
+                    .await
+            }
+
+            async fn user_by_login(&mut self, key: &str) -> Sql<Option<UserRow>> {
+                sqlx::query_as(&format!(
+                    "select {USER_COLUMNS} from users where username_key = $1 or email_key = $1"
+                ))
+                .bind(key)
+                .fetch_optional(&mut *self.0)
+                .await
+            }
+
+            async fn taken(&mut self, username_key: &str, email_key: &str) -> Sql<(bool, bool)> {
+                let (username, email): (i64, i64) = sqlx::query_as(
+                    "select (select count(*) from users where username_key = $1), \
+                            (select count(*) from users where email_key = $2)",
+                )
+                .bind(username_key)
+                .bind(email_key)
+                .fetch_one(&mut *self.0)
+                .await?;
+                Ok((username > 0, email > 0))
+            }
+
+            async fn users(&mut self, filter: &UserFilter) -> Sql<Vec<UserRow>> {
+                sqlx::query_as(&format!(
+                    "select {USER_COLUMNS} from users where {USER_FILTER} \
+                     and ($4 is null or username_key > $4) order by username_key limit $5"
+                ))
+                .bind(&filter.pattern)
+                .bind(filter.role)
+                .bind(filter.status)
+                .bind(&filter.after)
+                .bind(filter.limit)
+                .fetch_all(&mut *self.0)
+                .await
+            }
+
+            async fn count_users(&mut self, filter: &UserFilter) -> Sql<i64> {
+                sqlx::query_scalar(&format!("select count(*) from users where {USER_FILTER}"))
+                    .bind(&filter.pattern)
+                    .bind(filter.role)
+                    .bind(filter.status)
+                    .fetch_one(&mut *self.0)
+                    .await
+            }
+
+            async fn count_active_admins(&mut self) -> Sql<i64> {
+                sqlx::query_scalar("select count(*) from users where role_admin and status = 'active'")
+                    .fetch_one(&mut *self.0)
+                    .await
+            }
+
+            async fn lock_admin_changes(&mut self) -> Sql<()> {
+                sqlx::query("update instance set singleton = singleton").execute(&mut *self.0).await?;
+                Ok(())
+            }
+
+            async fn update_status(&mut self, id: Uuid, status: &str, now: DateTime<Utc>) -> Sql<()> {
+                sqlx::query("update users set status = $2, updated_at = $3 where id = $1")
+                    .bind(id)
+                    .bind(status)
+                    .bind(now)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn update_roles(&mut self, id: Uuid, roles: [bool; 3], now: DateTime<Utc>) -> Sql<()> {
+                sqlx::query(
+                    "update users set role_admin = $2, role_editor = $3, role_viewer = $4, updated_at = $5 \
+                     where id = $1",
+                )
+                .bind(id)
+                .bind(roles[0])
+                .bind(roles[1])
+                .bind(roles[2])
+                .bind(now)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_password(&mut self, id: Uuid, hash: &str, temporary: bool, now: DateTime<Utc>) -> Sql<()> {
+                sqlx::query(
+                    "update users set password_hash = $2, must_change_password = $3, failed_sign_ins = 0, \
+                     locked_until = null, updated_at = $4, \
+                     sessions_valid_after = case when $3 then $4 else sessions_valid_after end where id = $1",
+                )
+                .bind(id)
+                .bind(hash)
+                .bind(temporary)
+                .bind(now)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn record_failed_sign_in(&mut self, id: Uuid, threshold: i32, lock_until: DateTime<Utc>) -> Sql<()> {
+                // One statement, so concurrent failures from several desktops all count.
+                sqlx::query(
+                    "update users set failed_sign_ins = failed_sign_ins + 1, \
+                     locked_until = case when failed_sign_ins + 1 >= $2 then $3 else locked_until end \
+                     where id = $1",
+                )
+                .bind(id)
+                .bind(threshold)
+                .bind(lock_until)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn clear_failed_sign_ins(&mut self, id: Uuid) -> Sql<()> {
+                sqlx::query("update users set failed_sign_ins = 0, locked_until = null where id = $1")
+                    .bind(id)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_api_token(&mut self, row: &ApiTokenRow) -> Sql<()> {
+                sqlx::query(
+                    "insert into api_tokens (id, user_id, account_id, name, prefix, secret_hash, created_at, \
+                     created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(row.id)
+                .bind(row.user_id)
+                .bind(row.account_id)
+                .bind(&row.name)
+                .bind(&row.prefix)
+                .bind(&row.secret_hash)
+                .bind(row.created_at)
+                .bind(row.created_by)
+                .bind(row.expires_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn api_token(&mut self, id: Uuid) -> Sql<Option<ApiTokenRow>> {
+                sqlx::query_as(&format!("select {TOKEN_COLUMNS} from api_tokens where id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *self.0)
+                    .await
+            }
+
+            async fn api_token_by_hash(&mut self, hash: &[u8]) -> Sql<Option<ApiTokenRow>> {
+                sqlx::query_as(&format!("select {TOKEN_COLUMNS} from api_tokens where secret_hash = $1"))
+                    .bind(hash)
+                    .fetch_optional(&mut *self.0)
+                    .await
+            }
+
+            async fn api_tokens_of(&mut self, user_id: Uuid) -> Sql<Vec<ApiTokenRow>> {
+                sqlx::query_as(&format!(
+                    "select {TOKEN_COLUMNS} from api_tokens where user_id = $1 order by created_at desc, id desc"
+                ))
+                .bind(user_id)
+                .fetch_all(&mut *self.0)
+                .await
+            }
+
+            async fn revoke_api_token(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<()> {
+                sqlx::query("update api_tokens set revoked_at = $2 where id = $1 and revoked_at is null")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn touch_api_token(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<()> {
+                sqlx::query("update api_tokens set last_used_at = $2 where id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_signing_key(&mut self, row: &SigningKeyRow) -> Sql<()> {
+                sqlx::query(
+                    "insert into signing_keys (kid, algorithm, public_key, created_at) values ($1, $2, $3, $4)",
+                )
+                .bind(&row.kid)
+                .bind(&row.algorithm)
+                .bind(&row.public_key)
+                .bind(row.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn signing_key(&mut self, kid: &str) -> Sql<Option<SigningKeyRow>> {
+                sqlx::query_as(
+                    "select kid, algorithm, public_key, created_at, retired_at from signing_keys where kid = $1",
+                )
+                .bind(kid)
+                .fetch_optional(&mut *self.0)
+                .await
+            }
+
+            async fn active_signing_keys(&mut self) -> Sql<Vec<SigningKeyRow>> {
+                sqlx::query_as(
+                    "select kid, algorithm, public_key, created_at, retired_at from signing_keys \
+                     where retired_at is null order by created_at",
+                )
+                .fetch_all(&mut *self.0)
+                .await
+            }
+
+            async fn insert_audit(&mut self, row: &AuditRow) -> Sql<()> {
+                sqlx::query(
+                    "insert into audit_events (id, at, actor_id, action, target_type, target_id, detail) \
+                     values ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(row.id)
+                .bind(row.at)
+                .bind(row.actor_id)
+                .bind(&row.action)
+                .bind(&row.target_type)
+                .bind(&row.target_id)
+                .bind(&row.detail)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_events(&mut self, limit: i64, offset: i64) -> Sql<Vec<AuditRow>> {
+                sqlx::query_as(
+                    "select id, at, actor_id, action, target_type, target_id, detail from audit_events \
+                     order by at desc, id desc limit $1 offset $2",
+                )
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&mut *self.0)
+                .await
+            }
+
+            async fn claim_idempotency_key(&mut self, row: &IdempotencyRow) -> Sql<bool> {
+                let done = sqlx::query(
+                    "insert into idempotency_keys (actor_id, key, fingerprint, account_id, user_id, token_id, \
+                     created_at) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
+                )
+                .bind(row.actor_id)
+                .bind(&row.key)
+                .bind(&row.fingerprint)
+                .bind(row.account_id)
+                .bind(row.user_id)
+                .bind(row.token_id)
+                .bind(row.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn idempotency_key(&mut self, actor_id: Uuid, key: &str) -> Sql<Option<IdempotencyRow>> {
+                sqlx::query_as(
+                    "select actor_id, key, fingerprint, account_id, user_id, token_id, created_at \
+                     from idempotency_keys where actor_id = $1 and key = $2",
+                )
+                .bind(actor_id)
+                .bind(key)
+                .fetch_optional(&mut *self.0)
+                .await
+            }
+        }
+    };
+}
+
+impl_store!(Sqlite);
+impl_store!(Postgres);
+
+/// Which unique value a failed insert collided with, if that is why it failed.
+pub(crate) fn unique_violation(error: &sqlx::Error) -> Option<&'static str> {
+    let db = error.as_database_error()?;
+    if !db.is_unique_violation() {
+        return None;
+    }
+    // PostgreSQL names the constraint; SQLite names the column in its message.
+    let text = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
+    [
+        ("username_key", "username"),
+        ("email_key", "email"),
+        ("instance", "instance"),
+        ("idempotency_keys", "idempotency_key"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| text.contains(needle))
+    .map(|(_, field)| field)
+}

@@ -1,0 +1,905 @@
+//! Users and admins: creation (seeds 002, 003, 004), the list, status, roles, and
+//! admin password resets.
+
+use chrono::{DateTime, Utc};
+use rand::seq::SliceRandom;
+use rand::Rng;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::audit;
+use crate::auth::Credential;
+use crate::email::Email;
+use crate::error::{Error, Result};
+use crate::fields::{parsed, FieldError, FieldErrors};
+use crate::gatehouse::Gatehouse;
+use crate::instance::Settings;
+use crate::password::{self, Password, PasswordHashString};
+use crate::person_name::PersonName;
+use crate::policy::{evaluate, PasswordContext};
+use crate::secrets::OneTimeSecret;
+use crate::store::{transaction, unique_violation, Mode, Store, UserFilter, UserRow};
+use crate::username::Username;
+
+/// Preferences documents (e.g. tutorial flags) are small; this bounds them.
+const MAX_PREFERENCES_BYTES: usize = 16 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Editor,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub(crate) fn of(row: &UserRow) -> Vec<Role> {
+        [
+            (row.role_admin, Role::Admin),
+            (row.role_editor, Role::Editor),
+            (row.role_viewer, Role::Viewer),
+        ]
+        .into_iter()
+        .filter_map(|(has, role)| has.then_some(role))
+        .collect()
+    }
+
+    fn flags(roles: &[Role]) -> [bool; 3] {
+        [
+            roles.contains(&Role::Admin),
+            roles.contains(&Role::Editor),
+            roles.contains(&Role::Viewer),
+        ]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    Active,
+    Pending,
+    Suspended,
+    Deactivated,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::Pending => "pending",
+            UserStatus::Suspended => "suspended",
+            UserStatus::Deactivated => "deactivated",
+        }
+    }
+
+    fn parse(stored: &str) -> UserStatus {
+        match stored {
+            "active" => UserStatus::Active,
+            "pending" => UserStatus::Pending,
+            "suspended" => UserStatus::Suspended,
+            _ => UserStatus::Deactivated,
+        }
+    }
+}
+
+/// A user as shown to admins. Never carries the password or its hash.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserView {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub username: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub business_role: Option<String>,
+    pub roles: Vec<Role>,
+    pub status: UserStatus,
+    pub is_active: bool,
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+    pub preferences: serde_json::Value,
+    pub must_change_password: bool,
+    pub failed_sign_ins: u32,
+    /// Set while repeated failed sign-ins keep the user out.
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for UserView {
+    fn from(row: UserRow) -> Self {
+        let status = UserStatus::parse(&row.status);
+        UserView {
+            roles: Role::of(&row),
+            id: row.id,
+            account_id: row.account_id,
+            username: row.username,
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            business_role: row.business_role,
+            is_active: status == UserStatus::Active,
+            status,
+            email_confirmed_at: row.email_confirmed_at,
+            preferences: row.preferences.0,
+            must_change_password: row.must_change_password,
+            failed_sign_ins: u32::try_from(row.failed_sign_ins).unwrap_or(0),
+            locked_until: row.locked_until,
+            created_at: row.created_at,
+            created_by: row.created_by,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// "Create user" (seeds 002, 004).
+#[derive(Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub email: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub password: SecretString,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub business_role: Option<String>,
+    /// Defaults to `[viewer]`.
+    #[serde(default)]
+    pub roles: Option<Vec<Role>>,
+    /// Defaults to `active`.
+    #[serde(default)]
+    pub status: Option<UserStatus>,
+    /// A JSON object, e.g. tutorial flags.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub preferences: Option<serde_json::Value>,
+    /// Defaults to the caller's account.
+    #[serde(default)]
+    pub account_id: Option<Uuid>,
+}
+
+/// "Create admin" (seed 003): role admin, email confirmed at creation.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAdmin {
+    pub email: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub password: SecretString,
+    /// Derived from the email's local part when absent.
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+}
+
+/// Search, filters and a keyset cursor for the user list.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Matches username, email, first or last name (case-insensitive substring).
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub status: Option<UserStatus>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// 1–100, default 25.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// One page of a list.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// How many items match in all.
+    pub total: u64,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl PasswordContext {
+    /// The personal details of a stored user.
+    pub(crate) fn of_user(user: &UserRow) -> Self {
+        PasswordContext {
+            username: Some(user.username.clone()),
+            email: Some(user.email.clone()),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+        }
+    }
+}
+
+/// A temporary password set by an admin, shown once when it was generated.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordReset {
+    pub user: UserView,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub temporary_password: Option<OneTimeSecret>,
+}
+
+/// A user whose fields all passed, ready to insert.
+pub(crate) struct ValidUser {
+    pub username: Username,
+    pub email: Email,
+    pub first_name: Option<PersonName>,
+    pub last_name: Option<PersonName>,
+    pub business_role: Option<String>,
+    pub roles: Vec<Role>,
+    pub status: UserStatus,
+    pub preferences: serde_json::Value,
+}
+
+/// The raw fields of any user-creating request, parsed together so every bad field
+/// is reported at once. `first_name_bounds` is (3, 30) for the setup's first admin.
+pub(crate) struct UserFields<'a> {
+    pub username: Option<&'a str>,
+    pub email: &'a str,
+    pub password: SecretString,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub first_name_bounds: Option<(usize, usize)>,
+    pub business_role: Option<&'a str>,
+    pub roles: Option<Vec<Role>>,
+    pub status: Option<UserStatus>,
+    pub preferences: Option<serde_json::Value>,
+}
+
+/// A username made from an email's local part, for requests that give only an email.
+fn username_from_email(email: &str) -> String {
+    let local = email.rsplit_once('@').map_or(email, |(local, _)| local);
+    let mut name: String = local
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        .collect();
+    while name.len() < crate::username::MIN_LENGTH {
+        name.push('_');
+    }
+    name.chars().take(crate::username::MAX_LENGTH).collect()
+}
+
+impl UserFields<'_> {
+    /// The valid user and its (policy-checked) password, or `None` with `errors` filled.
+    pub(crate) async fn parse(
+        self,
+        settings: &Settings,
+        errors: &mut FieldErrors,
+    ) -> Option<(ValidUser, Password)> {
+        let derived;
+        let username_text = match self.username {
+            Some(name) => name,
+            None => {
+                derived = username_from_email(self.email);
+                &derived
+            }
+        };
+        let username = errors.check("username", Username::parse(username_text));
+        let email = errors.check("email", Email::parse(self.email));
+        if let Some(email) = &email {
+            errors.check(
+                "email",
+                email.check_not_blocked(&settings.blocked_email_domains),
+            );
+        }
+        let first_name = match self.first_name_bounds {
+            Some((min, max)) => errors.check(
+                "first_name",
+                PersonName::parse_bounded(self.first_name.unwrap_or(""), min, max).map(Some),
+            ),
+            None => errors.check("first_name", PersonName::parse_optional(self.first_name)),
+        };
+        let last_name = errors.check("last_name", PersonName::parse_optional(self.last_name));
+        let business_role = match self.business_role.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(role) if role.chars().count() > 100 => {
+                errors.push(FieldError::new(
+                    "business_role",
+                    "too_long",
+                    "Use at most 100 characters.",
+                ));
+                None
+            }
+            role => Some(role.map(str::to_owned)),
+        };
+        let roles = match self.roles {
+            None => Some(vec![Role::Viewer]),
+            Some(roles) if roles.is_empty() => {
+                errors.push(FieldError::new(
+                    "roles",
+                    "required",
+                    "Give the user at least one role.",
+                ));
+                None
+            }
+            Some(mut roles) => {
+                roles.sort_by_key(|r| *r as u8);
+                roles.dedup();
+                Some(roles)
+            }
+        };
+        let preferences = match self.preferences {
+            None | Some(serde_json::Value::Null) => Some(serde_json::json!({})),
+            Some(value @ serde_json::Value::Object(_))
+                if value.to_string().len() <= MAX_PREFERENCES_BYTES =>
+            {
+                Some(value)
+            }
+            Some(serde_json::Value::Object(_)) => {
+                errors.push(FieldError::new(
+                    "preferences",
+                    "too_large",
+                    "Preferences can be at most 16 KiB.",
+                ));
+                None
+            }
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "preferences",
+                    "invalid",
+                    "Preferences must be a JSON object.",
+                ));
+                None
+            }
+        };
+        let context = PasswordContext {
+            username: Some(username_text.to_owned()),
+            email: Some(self.email.to_owned()),
+            first_name: self.first_name.map(str::to_owned),
+            last_name: self.last_name.map(str::to_owned),
+        };
+        let checked = Password::parse_off_thread(
+            self.password,
+            settings.password_policy.clone(),
+            context,
+            "password",
+        )
+        .await;
+        let password = match checked {
+            Ok(result) => errors.check_all(result),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "password",
+                    "internal",
+                    "The password could not be checked.",
+                ));
+                None
+            }
+        };
+        if !errors.is_empty() {
+            return None;
+        }
+        let user = ValidUser {
+            username: parsed(username),
+            email: parsed(email),
+            first_name: parsed(first_name),
+            last_name: parsed(last_name),
+            business_role: parsed(business_role),
+            roles: parsed(roles),
+            status: self.status.unwrap_or(UserStatus::Active),
+            preferences: parsed(preferences),
+        };
+        Some((user, parsed(password)))
+    }
+}
+
+impl ValidUser {
+    pub(crate) fn into_row(
+        self,
+        id: Uuid,
+        account_id: Uuid,
+        hash: PasswordHashString,
+        now: DateTime<Utc>,
+        created_by: Option<Uuid>,
+        email_confirmed: bool,
+    ) -> UserRow {
+        let [role_admin, role_editor, role_viewer] = Role::flags(&self.roles);
+        UserRow {
+            id,
+            account_id,
+            username: self.username.as_str().to_owned(),
+            email: self.email.as_str().to_owned(),
+            first_name: self.first_name.map(|n| n.as_str().to_owned()),
+            last_name: self.last_name.map(|n| n.as_str().to_owned()),
+            business_role: self.business_role,
+            status: self.status.as_str().to_owned(),
+            email_confirmed_at: email_confirmed.then_some(now),
+            preferences: Json(self.preferences),
+            password_hash: hash.0,
+            must_change_password: false,
+            failed_sign_ins: 0,
+            locked_until: None,
+            role_admin,
+            role_editor,
+            role_viewer,
+            created_at: now,
+            created_by,
+            updated_at: now,
+            sessions_valid_after: None,
+        }
+    }
+}
+
+/// Refuses a username or email already taken (both reported together).
+pub(crate) async fn check_available(store: &mut impl Store, row: &UserRow) -> Result<()> {
+    let (username, email) = store
+        .taken(
+            &row.username.to_ascii_lowercase(),
+            &row.email.to_lowercase(),
+        )
+        .await?;
+    let mut errors = Vec::new();
+    if username {
+        errors.push(FieldError::new(
+            "username",
+            "taken",
+            "This username is already in use.",
+        ));
+    }
+    if email {
+        errors.push(FieldError::new(
+            "email",
+            "taken",
+            "This email address is already in use.",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Conflict(errors))
+    }
+}
+
+/// Inserts a user; a unique-key violation (a concurrent creation won) becomes a
+/// field-level conflict.
+pub(crate) async fn insert(store: &mut impl Store, row: &UserRow) -> Result<()> {
+    check_available(store, row).await?;
+    store
+        .insert_user(row)
+        .await
+        .map_err(|error| match unique_violation(&error) {
+            Some(field @ ("username" | "email")) => Error::Conflict(vec![FieldError::new(
+                field,
+                "taken",
+                format!("This {field} is already in use."),
+            )]),
+            _ => Error::from(error),
+        })
+}
+
+fn like_pattern(search: &str) -> String {
+    let escaped: String = search
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// A random password that passes `settings`' policy, for admin resets.
+fn generate_temporary_password(settings: &Settings) -> SecretString {
+    const SETS: [&str; 4] = [
+        "ABCDEFGHJKLMNPQRSTUVWXYZ",
+        "abcdefghijkmnopqrstuvwxyz",
+        "23456789",
+        "!#%+-.=?@_",
+    ];
+    let policy = &settings.password_policy;
+    let length = usize::from(policy.min_length.max(20).min(policy.max_length));
+    let mut rng = rand::rngs::OsRng;
+    loop {
+        let mut chars: Vec<char> = SETS
+            .iter()
+            .map(|set| set.as_bytes()[rng.gen_range(0..set.len())] as char)
+            .collect();
+        let all: Vec<u8> = SETS.concat().into_bytes();
+        while chars.len() < length {
+            chars.push(all[rng.gen_range(0..all.len())] as char);
+        }
+        chars.shuffle(&mut rng);
+        let candidate: String = chars.into_iter().take(length).collect();
+        if evaluate(policy, &candidate, &PasswordContext::default()).passed {
+            return SecretString::from(candidate);
+        }
+    }
+}
+
+impl Gatehouse {
+    /// Creates a user (admins only).
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn create_user(&self, credential: &Credential, request: NewUser) -> Result<UserView> {
+        let (_, settings) = self.precheck_admin(credential).await?;
+        let mut errors = FieldErrors::default();
+        let valid = UserFields {
+            username: Some(&request.username),
+            email: &request.email,
+            password: request.password,
+            first_name: request.first_name.as_deref(),
+            last_name: request.last_name.as_deref(),
+            first_name_bounds: None,
+            business_role: request.business_role.as_deref(),
+            roles: request.roles,
+            status: request.status,
+            preferences: request.preferences,
+        }
+        .parse(&settings, &mut errors)
+        .await;
+        errors.finish()?;
+        self.insert_user(credential, parsed(valid), request.account_id, false)
+            .await
+    }
+
+    /// Creates an admin (admins only): role admin, email confirmed at creation.
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn create_admin(
+        &self,
+        credential: &Credential,
+        request: NewAdmin,
+    ) -> Result<UserView> {
+        let (_, settings) = self.precheck_admin(credential).await?;
+        let mut errors = FieldErrors::default();
+        let valid = UserFields {
+            username: request.username.as_deref(),
+            email: &request.email,
+            password: request.password,
+            first_name: request.first_name.as_deref(),
+            last_name: request.last_name.as_deref(),
+            first_name_bounds: None,
+            business_role: None,
+            roles: Some(vec![Role::Admin]),
+            status: Some(UserStatus::Active),
+            preferences: None,
+        }
+        .parse(&settings, &mut errors)
+        .await;
+        errors.finish()?;
+        self.insert_user(credential, parsed(valid), None, true)
+            .await
+    }
+
+    async fn insert_user(
+        &self,
+        credential: &Credential,
+        (valid, password): (ValidUser, Password),
+        account_id: Option<Uuid>,
+        email_confirmed: bool,
+    ) -> Result<UserView> {
+        let hash = password::hash(password).await?;
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            let caller = self.authorize_admin(tx, credential).await?;
+            let account_id = account_id.unwrap_or(caller.account_id);
+            if tx.account(account_id).await?.is_none() {
+                return Err(Error::validation(
+                    "account_id",
+                    "not_found",
+                    "There is no such account.",
+                ));
+            }
+            let row = valid.into_row(
+                Uuid::now_v7(),
+                account_id,
+                hash,
+                now,
+                Some(caller.id),
+                email_confirmed,
+            );
+            insert(tx, &row).await?;
+            let detail = serde_json::json!({ "username": row.username, "roles": Role::of(&row) });
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                "user.created",
+                ("user", Some(row.id.to_string())),
+                detail,
+            )
+            .await?;
+            Ok(UserView::from(row))
+        })
+    }
+
+    /// One user (admins only).
+    pub async fn user(&self, credential: &Credential, id: Uuid) -> Result<UserView> {
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            Ok::<_, Error>(UserView::from(
+                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
+            ))
+        })
+    }
+
+    /// Searches, filters and pages the users, ordered by username (admins only).
+    pub async fn users(&self, credential: &Credential, query: UserQuery) -> Result<Page<UserView>> {
+        let filter = UserFilter {
+            pattern: query
+                .search
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(like_pattern),
+            role: query.role.map(Role::as_str),
+            status: query.status.map(UserStatus::as_str),
+            after: query.after.map(|a| a.to_ascii_lowercase()),
+            limit: i64::from(query.limit.unwrap_or(25).clamp(1, 100)),
+        };
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            // One more than asked tells whether there is a next page.
+            let mut rows = tx
+                .users(&UserFilter {
+                    limit: filter.limit + 1,
+                    ..filter.clone()
+                })
+                .await?;
+            let more = rows.len() as i64 > filter.limit;
+            rows.truncate(filter.limit as usize);
+            let total = tx.count_users(&filter).await?;
+            let next_cursor = more
+                .then(|| rows.last().map(|r| r.username.to_ascii_lowercase()))
+                .flatten();
+            Ok::<_, Error>(Page {
+                items: rows.into_iter().map(UserView::from).collect(),
+                total: total as u64,
+                next_cursor,
+            })
+        })
+    }
+
+    /// Changes a user's status (admins only). Admins cannot change their own status,
+    /// and the last active admin cannot be suspended or deactivated.
+    #[tracing::instrument(skip(self, credential), err(level = "info"))]
+    pub async fn set_user_status(
+        &self,
+        credential: &Credential,
+        id: Uuid,
+        status: UserStatus,
+    ) -> Result<UserView> {
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            tx.lock_admin_changes().await?;
+            let caller = self.authorize_admin(tx, credential).await?;
+            let user = tx.user(id).await?.ok_or(Error::NotFound("user"))?;
+            if user.id == caller.id {
+                return Err(Error::validation(
+                    "status",
+                    "own_account",
+                    "You cannot change your own status.",
+                ));
+            }
+            if user.role_admin
+                && user.status == "active"
+                && status != UserStatus::Active
+                && tx.count_active_admins().await? <= 1
+            {
+                return Err(Error::validation(
+                    "status",
+                    "last_admin",
+                    "This is the last active admin.",
+                ));
+            }
+            tx.update_status(id, status.as_str(), now).await?;
+            let detail = serde_json::json!({ "from": user.status, "to": status.as_str() });
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                "user.status_changed",
+                ("user", Some(id.to_string())),
+                detail,
+            )
+            .await?;
+            Ok(UserView::from(
+                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
+            ))
+        })
+    }
+
+    /// Replaces a user's roles (admins only). Admins cannot drop their own admin
+    /// role, and the last active admin keeps theirs.
+    #[tracing::instrument(skip(self, credential), err(level = "info"))]
+    pub async fn set_user_roles(
+        &self,
+        credential: &Credential,
+        id: Uuid,
+        roles: Vec<Role>,
+    ) -> Result<UserView> {
+        if roles.is_empty() {
+            return Err(Error::validation(
+                "roles",
+                "required",
+                "Give the user at least one role.",
+            ));
+        }
+        let flags = Role::flags(&roles);
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            tx.lock_admin_changes().await?;
+            let caller = self.authorize_admin(tx, credential).await?;
+            let user = tx.user(id).await?.ok_or(Error::NotFound("user"))?;
+            let drops_admin = user.role_admin && !flags[0];
+            if drops_admin && user.id == caller.id {
+                return Err(Error::validation(
+                    "roles",
+                    "own_account",
+                    "You cannot remove your own admin role.",
+                ));
+            }
+            if drops_admin && user.status == "active" && tx.count_active_admins().await? <= 1 {
+                return Err(Error::validation(
+                    "roles",
+                    "last_admin",
+                    "This is the last active admin.",
+                ));
+            }
+            tx.update_roles(id, flags, now).await?;
+            let detail = serde_json::json!({ "from": Role::of(&user), "to": roles });
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                "user.roles_changed",
+                ("user", Some(id.to_string())),
+                detail,
+            )
+            .await?;
+            Ok(UserView::from(
+                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
+            ))
+        })
+    }
+
+    /// Sets a temporary password the user must change at next sign-in (admins only).
+    /// With `temporary: None` one is generated and returned, once.
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn reset_user_password(
+        &self,
+        credential: &Credential,
+        id: Uuid,
+        temporary: Option<SecretString>,
+    ) -> Result<PasswordReset> {
+        let (_, settings) = self.precheck_admin(credential).await?;
+        let user = transaction!(self.pool(), Mode::Read, |tx| async {
+            tx.user(id).await?.ok_or(Error::NotFound("user"))
+        })?;
+        let generated = temporary.is_none();
+        let candidate = temporary.unwrap_or_else(|| generate_temporary_password(&settings));
+        let shown = generated.then(|| {
+            OneTimeSecret::new(secrecy::ExposeSecret::expose_secret(&candidate).to_owned())
+        });
+        let context = PasswordContext::of_user(&user);
+        let password = Password::parse_off_thread(
+            candidate,
+            settings.password_policy.clone(),
+            context,
+            "password",
+        )
+        .await?
+        .map_err(Error::Validation)?;
+        let hash = password::hash(password).await?;
+        let now = self.now();
+        let user = transaction!(self.pool(), Mode::Write, |tx| async {
+            let caller = self.authorize_admin(tx, credential).await?;
+            tx.user(id).await?.ok_or(Error::NotFound("user"))?;
+            tx.update_password(id, &hash.0, true, now).await?;
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                "user.password_reset",
+                ("user", Some(id.to_string())),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok::<_, Error>(UserView::from(
+                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
+            ))
+        })?;
+        Ok(PasswordReset {
+            user,
+            temporary_password: shown,
+        })
+    }
+
+    /// Lifts a sign-in lock and clears the failure count (admins only).
+    #[tracing::instrument(skip(self, credential), err(level = "info"))]
+    pub async fn unlock_user(&self, credential: &Credential, id: Uuid) -> Result<UserView> {
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            let caller = self.authorize_admin(tx, credential).await?;
+            tx.user(id).await?.ok_or(Error::NotFound("user"))?;
+            tx.clear_failed_sign_ins(id).await?;
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                "user.unlocked",
+                ("user", Some(id.to_string())),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(UserView::from(
+                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_username_derived_from_an_email_is_valid() {
+        for email in ["owner@zydromarine.com", "a@b.co", "zoë+tag@example.com"] {
+            assert!(
+                Username::parse(&username_from_email(email)).is_ok(),
+                "{email}"
+            );
+        }
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" A_b% "), r"%a\_b\%%");
+    }
+
+    #[test]
+    fn a_generated_temporary_password_passes_every_preset() {
+        for preset in crate::policy::PolicyPreset::ALL {
+            let settings = Settings {
+                password_policy: preset.policy(),
+                ..Settings::default()
+            };
+            let password = generate_temporary_password(&settings);
+            assert!(
+                evaluate(
+                    &settings.password_policy,
+                    secrecy::ExposeSecret::expose_secret(&password),
+                    &PasswordContext::default()
+                )
+                .passed
+            );
+        }
+    }
+}

@@ -1,0 +1,122 @@
+use chrono::Duration;
+use gatehouse_domain::*;
+
+use crate::helpers::*;
+
+on_both! {
+    async fn signing_in_with_username_or_email_in_any_case_returns_a_token(env) {
+        let admin = env.setup().await;
+        for login in ["ada", "ADA", "ada@zydro.example.com", "Ada@Zydro.Example.com"] {
+            let signed_in = env.sign_in(login, ADMIN_PASSWORD).await.unwrap();
+            assert_eq!(signed_in.user.id, admin.user.id);
+            assert_eq!(signed_in.access_token.token_type, "Bearer");
+            assert!(!signed_in.must_change_password);
+            let credential = Credential::bearer(signed_in.access_token.access_token.expose());
+            assert_eq!(env.gh.me(&credential).await.unwrap().id, admin.user.id);
+        }
+    }
+
+    async fn a_wrong_password_and_an_unknown_user_fail_alike(env) {
+        env.setup().await;
+        let wrong = env.sign_in("ada", "not-the-password").await.unwrap_err();
+        let unknown = env.sign_in("nobody", "not-the-password").await.unwrap_err();
+        assert!(matches!(wrong, Error::InvalidCredentials));
+        assert!(matches!(unknown, Error::InvalidCredentials));
+        assert_eq!(wrong.to_problem(), unknown.to_problem());
+    }
+
+    async fn signing_in_before_setup_says_the_instance_is_not_set_up(env) {
+        assert!(matches!(env.sign_in("ada", ADMIN_PASSWORD).await.unwrap_err(), Error::NotInitialized));
+    }
+
+    async fn empty_login_and_password_are_both_reported(env) {
+        env.setup().await;
+        let error = env.sign_in(" ", "").await.unwrap_err();
+        assert_eq!(codes(&error), vec![("login".into(), "required".into()), ("password".into(), "required".into())]);
+    }
+
+    async fn repeated_failures_lock_the_user_and_admins_see_and_lift_the_lock(env) {
+        let admin = env.setup().await;
+        let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
+        for _ in 0..5 {
+            assert!(matches!(env.sign_in("grace", "wrong").await.unwrap_err(), Error::InvalidCredentials));
+        }
+        // Locked: even the right password is refused, with the same error.
+        assert!(matches!(env.sign_in("grace", STRONG).await.unwrap_err(), Error::InvalidCredentials));
+        let seen = env.gh.user(&admin.credential, user.id).await.unwrap();
+        assert_eq!(seen.failed_sign_ins, 5);
+        assert!(seen.locked_until.is_some());
+        // The lock holds for another desktop on the same database.
+        let other = env.another_desktop().await;
+        assert!(other.sign_in(SignIn { login: "grace".into(), password: secret(STRONG) }).await.is_err());
+        let unlocked = env.gh.unlock_user(&admin.credential, user.id).await.unwrap();
+        assert_eq!((unlocked.failed_sign_ins, unlocked.locked_until), (0, None));
+        env.sign_in("grace", STRONG).await.unwrap();
+    }
+
+    async fn a_lock_ends_by_itself_after_the_lockout_period(env) {
+        let admin = env.setup().await;
+        env.user_with(&admin, "grace", vec![Role::Viewer]).await;
+        for _ in 0..5 {
+            env.sign_in("grace", "wrong").await.unwrap_err();
+        }
+        env.clock.advance(Duration::minutes(14));
+        env.sign_in("grace", STRONG).await.unwrap_err();
+        env.clock.advance(Duration::minutes(2));
+        let signed_in = env.sign_in("grace", STRONG).await.unwrap();
+        assert_eq!(signed_in.user.failed_sign_ins, 0);
+    }
+
+    async fn a_suspended_user_cannot_sign_in_even_with_the_right_password(env) {
+        let admin = env.setup().await;
+        let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
+        env.gh.set_user_status(&admin.credential, user.id, UserStatus::Suspended).await.unwrap();
+        assert!(matches!(env.sign_in("grace", STRONG).await.unwrap_err(), Error::UserInactive));
+        assert!(matches!(env.sign_in("grace", "wrong").await.unwrap_err(), Error::InvalidCredentials));
+    }
+
+    async fn a_temporary_password_must_be_changed_before_anything_else(env) {
+        let admin = env.setup().await;
+        let (user, _) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
+        let reset = env.gh.reset_user_password(&admin.credential, user.id, None).await.unwrap();
+        let temporary = reset.temporary_password.expect("a generated password is shown once").expose().to_owned();
+        assert!(reset.user.must_change_password);
+        assert!(env.sign_in("grace", STRONG).await.is_err());
+        let signed_in = env.sign_in("grace", &temporary).await.unwrap();
+        assert!(signed_in.must_change_password);
+        let credential = Credential::bearer(signed_in.access_token.access_token.expose());
+        let blocked = env.gh.create_user(&credential, new_user("other", vec![Role::Viewer])).await.unwrap_err();
+        assert!(matches!(blocked, Error::PasswordChangeRequired));
+        env.gh.change_password(&credential, PasswordChange { current_password: secret(&temporary), new_password: secret("Amber-Meadow-Quartz-77") }).await.unwrap();
+        env.gh.create_user(&credential, new_user("other", vec![Role::Viewer])).await.unwrap();
+        assert!(!env.sign_in("grace", "Amber-Meadow-Quartz-77").await.unwrap().must_change_password);
+    }
+
+    async fn an_admin_reset_ends_the_users_current_sessions(env) {
+        let admin = env.setup().await;
+        let (user, credential) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
+        env.gh.me(&credential).await.unwrap();
+        env.clock.advance(chrono::Duration::seconds(1));
+        env.gh.reset_user_password(&admin.credential, user.id, None).await.unwrap();
+        assert!(matches!(env.gh.me(&credential).await.unwrap_err(), Error::Unauthenticated));
+        // The admin's own session is untouched.
+        env.gh.me(&admin.credential).await.unwrap();
+    }
+
+    async fn an_admin_chosen_temporary_password_is_not_shown_back(env) {
+        let admin = env.setup().await;
+        let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
+        let reset = env.gh.reset_user_password(&admin.credential, user.id, Some(secret("Copper-Lantern-Willow-19"))).await.unwrap();
+        assert!(reset.temporary_password.is_none());
+        assert!(env.sign_in("grace", "Copper-Lantern-Willow-19").await.unwrap().must_change_password);
+    }
+
+    async fn changing_a_password_checks_the_current_one_and_the_policy_together(env) {
+        let admin = env.setup().await;
+        let error = env.gh.change_password(&admin.credential, PasswordChange { current_password: secret("wrong"), new_password: secret("short") }).await.unwrap_err();
+        let fields: Vec<_> = codes(&error).into_iter().map(|(f, c)| format!("{f}:{c}")).collect();
+        assert!(fields.contains(&"current_password:incorrect".to_owned()), "{fields:?}");
+        assert!(fields.contains(&"new_password:min_length".to_owned()), "{fields:?}");
+        env.sign_in("ada", ADMIN_PASSWORD).await.unwrap();
+    }
+}

@@ -1,0 +1,253 @@
+//! `gatehouse serve`: the headless HTTP admin API over the Gatehouse core.
+//!
+//! Every endpoint parses its request, calls one [`Gatehouse`] operation and maps
+//! the result; errors leave as RFC 7807 problem documents. [`router`] builds the
+//! application, [`serve`] runs it until a shutdown signal, and [`run`] is the whole
+//! `serve` command (connect, issue the setup code, bind, serve).
+
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+pub mod setup_code;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use gatehouse_domain::{DatabaseConfig, ErrorCode, Gatehouse, MemorySecretStore};
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{problem_response, ApiError};
+use crate::rate_limit::RateLimiter;
+use crate::setup_code::SetupCode;
+
+/// The largest request body accepted (413 beyond).
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// What every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Gatehouse,
+    pub setup_code: Arc<SetupCode>,
+    pub limiter: Arc<RateLimiter>,
+    /// Bounds the requests that hash passwords (argon2, ~19 MiB and tens of ms of
+    /// CPU each) running at once; the others queue. Without it a burst starts one
+    /// blocking thread per request, starves the async workers, and transactions
+    /// holding pooled connections stall until the pool times out.
+    pub hashing: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn new(core: Gatehouse, setup_code: SetupCode) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            core,
+            setup_code: Arc::new(setup_code),
+            limiter: Arc::new(RateLimiter::default()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+        }
+    }
+
+    /// Waits for a turn to run an operation that hashes a password.
+    pub async fn hashing_turn(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.hashing
+            .acquire()
+            .await
+            .expect("the hashing semaphore is never closed")
+    }
+}
+
+/// The API routes and their OpenAPI document, from the same annotations.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(routes::setup))
+        .routes(routes!(routes::instance))
+        .routes(routes!(routes::settings, routes::update_settings))
+        .routes(routes!(routes::audit_events))
+        .routes(routes!(routes::sign_in))
+        .routes(routes!(routes::me))
+        .routes(routes!(routes::change_password))
+        .routes(routes!(routes::list_users, routes::create_user))
+        .routes(routes!(routes::get_user))
+        .routes(routes!(routes::set_user_status))
+        .routes(routes!(routes::set_user_roles))
+        .routes(routes!(routes::reset_user_password))
+        .routes(routes!(routes::unlock_user))
+        .routes(routes!(routes::create_admin))
+        .routes(routes!(routes::list_accounts, routes::create_account))
+        .routes(routes!(routes::get_account))
+        .routes(routes!(routes::list_tokens, routes::create_token))
+        .routes(routes!(routes::revoke_token))
+        .routes(routes!(routes::password_policy))
+        .routes(routes!(routes::evaluate_password))
+        .routes(routes!(routes::healthz))
+        .routes(routes!(routes::readyz))
+        .routes(routes!(routes::jwks))
+        .split_for_parts()
+}
+
+/// The OpenAPI document as served at `/openapi.json`.
+pub fn openapi_json() -> String {
+    api()
+        .1
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
+}
+
+/// The whole application: API, `/openapi.json`, problem documents for unknown
+/// routes and methods, body limit, panic catcher and request logs.
+pub fn router(state: AppState) -> Router {
+    let (api, document) = api();
+    let document: Arc<str> = document
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
+        .into();
+    api.route(
+        "/openapi.json",
+        axum::routing::get(move || {
+            let document = document.clone();
+            async move {
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    )],
+                    document.to_string(),
+                )
+            }
+        }),
+    )
+    .fallback(not_found)
+    .method_not_allowed_fallback(method_not_allowed)
+    .with_state(state)
+    .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+    .layer(CatchPanicLayer::custom(|_| {
+        tracing::error!("a handler panicked");
+        problem_response(&gatehouse_domain::Problem::new(
+            ErrorCode::Internal,
+            "internal error",
+        ))
+    }))
+    // Spans name the method and path only: no headers (Authorization), no query
+    // string, no bodies (passwords) ever reach the log.
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(|request: &Request| {
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            })
+            .on_request(())
+            .on_response(
+                |response: &Response, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(
+                        status = response.status().as_u16(),
+                        latency_ms = latency.as_millis() as u64,
+                        "response"
+                    );
+                },
+            ),
+    )
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "There is no such endpoint.")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::with_status(
+        ErrorCode::BadRequest,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        "This endpoint does not support this method.",
+    )
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight
+/// requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// The `serve` command's options.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database: DatabaseConfig,
+    pub setup_code_file: PathBuf,
+}
+
+/// Connects to the database (applying migrations) with an in-memory signing key.
+pub async fn connect(database: &DatabaseConfig) -> anyhow::Result<Gatehouse> {
+    Ok(Gatehouse::connect(database, Arc::new(MemorySecretStore::default())).await?)
+}
+
+/// `gatehouse serve`: connect, issue the setup code (shown through `show_code`),
+/// bind, and serve until `shutdown`.
+pub async fn run(
+    config: Config,
+    show_code: impl FnOnce(&SecretString, &std::path::Path),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let core = connect(&config.database).await?;
+    let (setup_code, code) = SetupCode::issue(&core, &config.setup_code_file).await?;
+    if let Some(code) = &code {
+        show_code(code, &config.setup_code_file);
+    }
+    let listener = TcpListener::bind(config.bind).await?;
+    tracing::info!(address = %listener.local_addr()?, "listening");
+    let state = AppState::new(core.clone(), setup_code);
+    let setup_code = state.setup_code.clone();
+    serve(listener, router(state), shutdown).await?;
+    if setup_code.is_live() {
+        setup_code.retire();
+    }
+    core.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,16 @@
+//! Integration tests of `gatehouse serve`: the real server on an ephemeral loopback
+//! port, over a temp SQLite file and over a fresh PostgreSQL database, driven with a
+//! real HTTP client. Every test runs on both (`name::on_sqlite`, `name::on_postgres`).
+
+mod helpers;
+
+mod accounts;
+mod bad_input;
+mod load;
+mod operations;
+mod password_policy;
+mod seed_flow;
+mod sessions;
+mod setup;
+mod tokens;
+mod users;

@@ -1,0 +1,51 @@
+//! API tokens: create (secret once), list, revoke.
+
+use crate::helpers::*;
+use serde_json::json;
+
+on_both! {
+    async fn an_api_token_is_shown_once_listed_without_its_secret_and_revoked(db) {
+        let app = App::start(db).await;
+        let admin = app.set_up().await;
+        let created = app.post("/api/v1/tokens", Some(&admin), json!({"name": "CI pipeline", "expires_in_days": 30})).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let secret = created.body["secret"].as_str().unwrap().to_owned();
+        assert!(secret.starts_with("gth_"));
+        let id = created.body["token"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(created.body["token"]["state"], "active");
+        assert_eq!(app.get("/api/v1/me", Some(&secret)).await.status, 200);
+        let listed = app.get("/api/v1/tokens", Some(&admin)).await;
+        assert_eq!(listed.status, 200, "{}", listed.text);
+        assert_eq!(listed.body["items"][0]["id"], id.as_str());
+        assert!(!listed.text.contains(&secret));
+        let revoked = app.delete(&format!("/api/v1/tokens/{id}"), Some(&admin)).await;
+        assert_eq!(revoked.status, 200, "{}", revoked.text);
+        assert_eq!(revoked.body["state"], "revoked");
+        app.get("/api/v1/me", Some(&secret)).await.assert_problem(401, "unauthenticated");
+        let again = app.delete(&format!("/api/v1/tokens/{id}"), Some(&admin)).await;
+        assert_eq!(again.status, 200, "revoking twice is harmless");
+    }
+
+    async fn an_admin_lists_another_users_tokens_and_a_viewer_cannot(db) {
+        let app = App::start(db).await;
+        let admin = app.set_up().await;
+        let id = app.create_user(&admin, "nina", &["viewer"]).await;
+        let viewer = app.sign_in("nina", GOOD_PASSWORD).await;
+        let own = app.post("/api/v1/tokens", Some(&viewer), json!({"name": "mine"})).await;
+        assert_eq!(own.status, 201, "{}", own.text);
+        let theirs = app.get(&format!("/api/v1/tokens?user_id={id}"), Some(&admin)).await;
+        assert_eq!(theirs.body["items"].as_array().unwrap().len(), 1);
+        let me = app.get("/api/v1/me", Some(&admin)).await.body["id"].as_str().unwrap().to_owned();
+        app.get(&format!("/api/v1/tokens?user_id={me}"), Some(&viewer)).await.assert_problem(403, "forbidden");
+    }
+
+    async fn revoking_an_unknown_token_is_404_and_a_bad_lifetime_422(db) {
+        let app = App::start(db).await;
+        let admin = app.set_up().await;
+        let unknown = uuid::Uuid::new_v4();
+        app.delete(&format!("/api/v1/tokens/{unknown}"), Some(&admin)).await.assert_problem(404, "not_found");
+        app.post("/api/v1/tokens", Some(&admin), json!({"name": "x", "expires_in_days": 0}))
+            .await
+            .assert_problem(422, "validation_failed");
+    }
+}

@@ -1,0 +1,232 @@
+// A small in-memory imitation of the Gatehouse Tauri shell, for looking at the UI in a
+// browser (screenshots). It follows the command contract loosely; the real rules live in Rust.
+import type { AccountView } from "../../src/bindings/AccountView";
+import type { ApiTokenView } from "../../src/bindings/ApiTokenView";
+import type { PasswordPolicy } from "../../src/bindings/PasswordPolicy";
+import type { PolicyReport } from "../../src/bindings/PolicyReport";
+import type { Problem } from "../../src/bindings/Problem";
+import type { Settings } from "../../src/bindings/Settings";
+import type { UserView } from "../../src/bindings/UserView";
+import type { AppState, PresetInfo, RemoteProfileView } from "../../src/api/shell-types";
+
+type Args = Record<string, unknown>;
+
+const RECOMMENDED: PasswordPolicy = {
+  min_length: 12, max_length: 128, require_uppercase: false, require_lowercase: false, require_digit: false,
+  require_special: false, min_character_classes: 0, forbid_whitespace: false, forbid_personal_info: true,
+  min_strength_score: 3, forbid_common: true,
+};
+const PRESETS: PresetInfo[] = [
+  { preset: "recommended", label: "Recommended", policy: RECOMMENDED },
+  { preset: "nist80063b", label: "NIST SP 800-63B", policy: { ...RECOMMENDED, min_length: 8, min_strength_score: 0, forbid_personal_info: false } },
+  { preset: "seed000", label: "Seed 000 (8+, upper, lower, digit, special)", policy: { ...RECOMMENDED, min_length: 8, require_uppercase: true, require_lowercase: true, require_digit: true, require_special: true, min_strength_score: 0 } },
+  { preset: "seed001", label: "Seed 001 (8+, 3 of 4 classes)", policy: { ...RECOMMENDED, min_length: 8, min_character_classes: 3, min_strength_score: 0 } },
+];
+const COMMON = new Set(["password", "password1", "123456", "12345678", "qwerty", "letmein", "admin123", "welcome1"]);
+
+function problem(status: number, code: Problem["code"], title: string, detail: string, errors: Problem["errors"] = []): Problem {
+  return { type: `https://gatehouse.dev/problems/${code}`, title, status, detail, code, errors };
+}
+
+function evaluate(candidate: string, ctx: Record<string, string | null>, p: PasswordPolicy): PolicyReport {
+  const classes = [/[A-Z]/, /[a-z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(candidate)).length;
+  let score = Math.min(4, Math.floor(candidate.length / 4) + (classes >= 3 ? 1 : 0) - 1);
+  if (COMMON.has(candidate.toLowerCase())) score = 0;
+  score = Math.max(0, score);
+  const personal = Object.values(ctx).filter((v): v is string => !!v && v.length >= 3).map((v) => v.split("@")[0]!.toLowerCase());
+  const rules: PolicyReport["rules"] = [
+    { rule: "min_length", passed: candidate.length >= p.min_length, message: `At least ${p.min_length} characters` },
+    { rule: "max_length", passed: candidate.length <= p.max_length, message: `At most ${p.max_length} characters` },
+  ];
+  if (p.require_uppercase) rules.push({ rule: "uppercase", passed: /[A-Z]/.test(candidate), message: "An uppercase letter" });
+  if (p.require_lowercase) rules.push({ rule: "lowercase", passed: /[a-z]/.test(candidate), message: "A lowercase letter" });
+  if (p.require_digit) rules.push({ rule: "digit", passed: /\d/.test(candidate), message: "A digit" });
+  if (p.require_special) rules.push({ rule: "special", passed: /[^A-Za-z0-9]/.test(candidate), message: "A special character" });
+  if (p.min_character_classes > 0) rules.push({ rule: "character_classes", passed: classes >= p.min_character_classes, message: `At least ${p.min_character_classes} of: uppercase, lowercase, digits, special characters` });
+  if (p.forbid_whitespace) rules.push({ rule: "no_whitespace", passed: !/\s/.test(candidate), message: "No spaces" });
+  if (p.forbid_personal_info) rules.push({ rule: "no_personal_info", passed: !personal.some((x) => candidate.toLowerCase().includes(x)), message: "Does not contain your name, username or email" });
+  if (p.forbid_common) rules.push({ rule: "not_common", passed: !COMMON.has(candidate.toLowerCase()), message: "Not a commonly used password" });
+  if (p.min_strength_score > 0) rules.push({ rule: "min_strength", passed: score >= p.min_strength_score, message: `Hard to guess (strength ${p.min_strength_score} of 4 or more)` });
+  const crack = ["less than a second", "5 minutes", "3 days", "12 years", "centuries"][score]!;
+  return {
+    passed: rules.every((r) => r.passed),
+    rules,
+    strength: {
+      score,
+      crack_time: crack,
+      warning: score <= 1 && candidate.length > 0 ? (COMMON.has(candidate.toLowerCase()) ? "This is a very common password." : "Short passwords are easy to guess.") : null,
+      suggestions: score <= 2 ? ["Add another word or two. Uncommon words are better."] : [],
+    },
+  };
+}
+
+let seq = 0;
+const id = (p: string) => `${p}_${(++seq).toString(36).padStart(6, "0")}`;
+const now = () => new Date().toISOString();
+
+function makeUser(over: Partial<UserView>): UserView {
+  return {
+    id: id("usr"), account_id: "acc_1", username: "user", email: "user@acme.test", first_name: null, last_name: null,
+    business_role: null, roles: ["viewer"], status: "active", is_active: true, email_confirmed_at: null, preferences: {},
+    must_change_password: false, failed_sign_ins: 0, locked_until: null, created_at: now(), created_by: null, updated_at: now(), ...over,
+  };
+}
+
+export function installMockShell(scenario: string): void {
+  const settings: Settings = {
+    password_policy: { ...RECOMMENDED }, access_token_minutes: 60, api_token_days: 90, lockout_threshold: 5, lockout_minutes: 15,
+    blocked_email_domains: ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"],
+  };
+  const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+  const users: UserView[] = [];
+  const accounts: AccountView[] = [];
+  const tokens: ApiTokenView[] = [];
+  const profiles: RemoteProfileView[] = [
+    { name: "Staging", host: "db.staging.internal", port: 5432, database: "gatehouse", username: "gatehouse", tls: "verify-full", save_password: true, has_saved_password: true },
+  ];
+
+  const org = { id: "acc_1", name: "Acme Corporation", plan: "standard", metadata: {}, created_at: "2026-03-02T09:14:00Z", created_by: null };
+  if (scenario !== "fresh") {
+    state.connection = { kind: "local", label: "Local database", detail: "~/.local/share/gatehouse/gatehouse.db" };
+    state.instance = { initialized: true, instance_id: "ins_1", organization: org.name, created_at: org.created_at };
+    accounts.push(org, { ...org, id: "acc_2", name: "Globex", plan: "enterprise", created_at: "2026-04-11T15:02:00Z" });
+    const admin = makeUser({ username: "jlopez", email: "jlopez@acme.test", first_name: "Julia", last_name: "Lopez", roles: ["admin"], email_confirmed_at: now() });
+    users.push(admin);
+    const names = ["Ava Chen", "Ben Okafor", "Carla Ruiz", "Dmitri Ivanov", "Elif Kaya", "Farah Said", "Gus Meyer", "Hana Sato", "Ivan Petrov", "Jonas Berg", "Kira Novak", "Liam Walsh", "Mona Haddad", "Nils Lund", "Olga Ivanova", "Pedro Alves", "Quinn Park", "Rosa Diaz", "Sam Lee", "Tariq Aziz", "Uma Rao", "Vera Holm", "Wen Li", "Xavi Puig", "Yara Nasser", "Zoe Adams", "Abel Moss"];
+    names.forEach((n, i) => {
+      const [f, l] = n.split(" ") as [string, string];
+      users.push(makeUser({
+        username: `${f[0]}${l}`.toLowerCase(), email: `${f}.${l}@acme.test`.toLowerCase(), first_name: f, last_name: l,
+        roles: i % 7 === 0 ? ["editor"] : ["viewer"], status: i % 9 === 4 ? "suspended" : i % 11 === 6 ? "pending" : "active",
+        failed_sign_ins: i === 3 ? 5 : 0, locked_until: i === 3 ? new Date(Date.now() + 10 * 60_000).toISOString() : null,
+        created_at: new Date(Date.UTC(2026, 3, 1 + i, 10)).toISOString(),
+      }));
+    });
+    tokens.push(
+      { id: "tok_1", name: "CI deploys", prefix: "gth_Ab3x", user_id: admin.id, account_id: "acc_1", created_at: "2026-04-02T10:00:00Z", created_by: admin.id, expires_at: "2026-07-01T10:00:00Z", last_used_at: "2026-11-20T08:31:00Z", revoked_at: null, state: "active" },
+      { id: "tok_2", name: "Old laptop", prefix: "gth_Zq91", user_id: admin.id, account_id: "acc_1", created_at: "2026-01-05T10:00:00Z", created_by: admin.id, expires_at: null, last_used_at: null, revoked_at: "2026-02-01T10:00:00Z", state: "revoked" },
+    );
+    if (scenario === "signed-in" || scenario === "must-change") {
+      state.session = { user: { ...admin, must_change_password: scenario === "must-change" }, must_change_password: scenario === "must-change", expires_at: new Date(Date.now() + 3600_000).toISOString() };
+    }
+  }
+
+  const secret = (p: string) => `${p}_${Array.from({ length: 40 }, () => "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"[Math.floor(Math.random() * 57)]).join("")}`;
+  const needSession = () => {
+    if (!state.session) throw problem(401, "unauthenticated", "Not signed in", "Sign in first.");
+  };
+  const policyFails = (pw: string, ctx: Record<string, string | null>) => {
+    const r = evaluate(pw, ctx, settings.password_policy);
+    const out: Problem["errors"] = r.rules.filter((x) => !x.passed).map((x) => ({ field: "password", code: x.rule, message: x.message }));
+    return out;
+  };
+
+  const handlers: Record<string, (a: Args) => unknown> = {
+    app_state: () => structuredClone(state),
+    connect_local: () => {
+      state.connection = { kind: "local", label: "Local database", detail: "~/.local/share/gatehouse/gatehouse.db" };
+      state.instance = scenario === "fresh" ? { initialized: false, instance_id: null, organization: null, created_at: null } : state.instance;
+      return structuredClone(state);
+    },
+    saved_profiles: () => profiles,
+    test_remote: (a) => {
+      const p = a.profile as { host: string };
+      return p.host === "localhost" ? { ok: true, message: "Connected: PostgreSQL 17.2, database is empty." } : { ok: false, message: `Could not reach ${p.host}:5432 (connection refused).` };
+    },
+    connect_remote: () => { throw problem(503, "internal", "Cannot connect", "The database server refused the connection."); },
+    disconnect: () => { state.connection = null; state.session = null; return structuredClone(state); },
+    policy_presets: () => PRESETS,
+    suggested_blocked_domains: () => ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com"],
+    evaluate_password: (a) => evaluate(String(a.candidate), (a.context ?? {}) as Record<string, string | null>, (a.policy as PasswordPolicy | null) ?? settings.password_policy),
+    setup: (a) => {
+      const r = a.request as { organization: string; first_name: string; last_name: string | null; username: string | null; email: string; password: string; password_policy: PasswordPolicy | null };
+      if (r.password_policy) settings.password_policy = r.password_policy;
+      const errs = policyFails(r.password, { username: r.username, email: r.email, first_name: r.first_name, last_name: r.last_name });
+      if (errs.length) throw problem(422, "validation_failed", "Validation failed", "The password does not meet the policy.", errs);
+      const admin = makeUser({ username: r.username ?? r.email.split("@")[0]!, email: r.email, first_name: r.first_name, last_name: r.last_name, roles: ["admin"] });
+      users.push(admin);
+      accounts.push({ ...org, name: r.organization, created_at: now() });
+      state.instance = { initialized: true, instance_id: "ins_1", organization: r.organization, created_at: now() };
+      state.session = { user: admin, must_change_password: false, expires_at: new Date(Date.now() + 3600_000).toISOString() };
+      return { access_token: { access_token: `eyJhbGciOiJFZERTQSJ9.${secret("eyJzdWIi")}.sig`, token_type: "Bearer", expires_at: state.session.expires_at }, admin, account: accounts[accounts.length - 1], instance_id: "ins_1" };
+    },
+    sign_in: (a) => {
+      const r = a.request as { login: string; password: string };
+      const u = users.find((x) => x.username === r.login || x.email === r.login);
+      if (!u || r.password === "wrong") throw problem(401, "invalid_credentials", "Sign-in failed", "Wrong username or password.");
+      state.session = { user: u, must_change_password: u.must_change_password, expires_at: new Date(Date.now() + 3600_000).toISOString() };
+      return state.session;
+    },
+    sign_out: () => { state.session = null; return structuredClone(state); },
+    change_password: () => { needSession(); state.session!.must_change_password = false; return state.session; },
+    list_users: (a) => {
+      needSession();
+      const q = a.query as { search: string | null; role: string | null; status: string | null; after: string | null; limit: number | null };
+      const s = q.search?.toLowerCase();
+      const all = users.filter((u) => (!s || [u.username, u.email, u.first_name, u.last_name].some((v) => v?.toLowerCase().includes(s))) && (!q.role || u.roles.includes(q.role as never)) && (!q.status || u.status === q.status));
+      const start = q.after ? Number(q.after) : 0;
+      const limit = q.limit ?? 25;
+      return { items: all.slice(start, start + limit), total: all.length, next_cursor: start + limit < all.length ? String(start + limit) : null };
+    },
+    get_user: (a) => users.find((u) => u.id === a.id) ?? (() => { throw problem(404, "not_found", "Not found", "No such user."); })(),
+    create_user: (a) => {
+      const r = a.request as UserView & { password: string };
+      const errs = policyFails(r.password, { username: r.username, email: r.email, first_name: r.first_name, last_name: r.last_name });
+      if (users.some((u) => u.username === r.username)) errs.push({ field: "username", code: "taken", message: "This username is already taken." });
+      if (errs.length) throw problem(422, "validation_failed", "Validation failed", "Some fields are not valid.", errs);
+      const u = makeUser({ ...r, roles: r.roles ?? ["viewer"], status: r.status ?? "active" });
+      users.unshift(u);
+      return u;
+    },
+    create_admin: (a) => {
+      const r = a.request as { email: string; username: string | null; first_name: string | null; last_name: string | null };
+      const u = makeUser({ ...r, username: r.username ?? r.email.split("@")[0]!, roles: ["admin"], email_confirmed_at: now() });
+      users.unshift(u);
+      return u;
+    },
+    set_user_status: (a) => { const u = users.find((x) => x.id === a.id)!; u.status = a.status as UserView["status"]; return u; },
+    set_user_roles: (a) => { const u = users.find((x) => x.id === a.id)!; u.roles = a.roles as UserView["roles"]; return u; },
+    reset_user_password: (a) => { const u = users.find((x) => x.id === a.id)!; u.must_change_password = true; return { user: u, temporary_password: "Tmp-" + secret("x").slice(2, 18) }; },
+    unlock_user: (a) => { const u = users.find((x) => x.id === a.id)!; u.locked_until = null; u.failed_sign_ins = 0; return u; },
+    list_accounts: (a) => ({ items: accounts.slice(Number(a.offset), Number(a.offset) + Number(a.limit)), total: accounts.length, next_cursor: null }),
+    create_account: (a) => {
+      const r = a.request as { name: string; username: string; email: string | null; password: string; first_name: string | null; last_name: string | null; token_name: string | null };
+      const account = { ...org, id: id("acc"), name: r.name, created_at: now() };
+      accounts.push(account);
+      const user = makeUser({ account_id: account.id, username: r.username, email: r.email ?? `${r.username}@example.test`, first_name: r.first_name, last_name: r.last_name, roles: ["admin"] });
+      users.push(user);
+      const token: ApiTokenView = { id: id("tok"), name: r.token_name ?? "Default", prefix: "gth_K2pQ", user_id: user.id, account_id: account.id, created_at: now(), created_by: null, expires_at: new Date(Date.now() + 90 * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
+      return { account, user, initial_token: token, initial_token_secret: secret("gth"), replayed: false };
+    },
+    list_api_tokens: () => tokens,
+    create_api_token: (a) => {
+      const r = a.request as { name: string; expires_in_days: number | null; never_expires: boolean };
+      const t: ApiTokenView = { id: id("tok"), name: r.name, prefix: "gth_P0w3", user_id: state.session!.user.id, account_id: "acc_1", created_at: now(), created_by: null, expires_at: r.never_expires ? null : new Date(Date.now() + (r.expires_in_days ?? settings.api_token_days) * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
+      tokens.unshift(t);
+      return { token: t, secret: secret("gth") };
+    },
+    revoke_api_token: (a) => { const t = tokens.find((x) => x.id === a.id)!; t.state = "revoked"; t.revoked_at = now(); return t; },
+    get_settings: () => structuredClone(settings),
+    update_settings: (a) => {
+      const s = a.settings as Settings;
+      if (s.password_policy.min_length > s.password_policy.max_length) throw problem(422, "validation_failed", "Validation failed", "Some settings are not valid.", [{ field: "password_policy.min_length", code: "range", message: "Must not exceed the maximum length." }]);
+      Object.assign(settings, s);
+      return structuredClone(settings);
+    },
+    get_preferences: () => state.preferences,
+    set_preferences: (a) => { state.preferences = a.preferences as AppState["preferences"]; return null; },
+    copy_secret: () => ({ clears_at: new Date(Date.now() + state.preferences.clipboard_clear_seconds * 1000).toISOString(), seconds: state.preferences.clipboard_clear_seconds }),
+    clear_clipboard: () => null,
+  };
+
+  (window as unknown as { __TAURI_INTERNALS__: unknown }).__TAURI_INTERNALS__ = {
+    invoke: async (cmd: string, args: Args) => {
+      await new Promise((r) => setTimeout(r, 15));
+      const h = handlers[cmd];
+      if (!h) throw problem(500, "internal", "Unknown command", cmd);
+      return h(args ?? {});
+    },
+    transformCallback: () => 0,
+    metadata: { currentWindow: { label: "main" }, currentWebview: { label: "main", windowLabel: "main" } },
+  };
+}

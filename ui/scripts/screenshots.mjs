@@ -1,0 +1,213 @@
+// Walks through the UI over the mock shell in Debian's Chromium and saves a PNG of each
+// screen at 1024×700 into ui/screenshots/ (a visual check; not part of the test run).
+// Usage: node scripts/screenshots.mjs [--prod]   (needs /usr/bin/chromium: apt-get install chromium)
+// --prod: a production build of the UI (over the mock), served with the window's CSP from
+// tauri.conf.json, so a CSP violation shows up as a page error.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve } from "node:path";
+import { build, createServer } from "vite";
+import { chromium } from "playwright-core";
+
+const prod = process.argv.includes("--prod");
+
+/** The CSP of tauri.conf.json, as a header value. */
+function windowCsp() {
+  const conf = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../tauri.conf.json"), "utf8"));
+  const csp = conf.app.security.csp;
+  return typeof csp === "string" ? csp : Object.entries(csp).map(([k, v]) => `${k} ${v}`).join("; ");
+}
+
+async function serveProd() {
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-mock-dist-"));
+  await build({ configFile: join(import.meta.dirname, "mock/vite.config.ts"), logLevel: "warn", build: { outDir: dir, emptyOutDir: true } });
+  const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" };
+  const csp = windowCsp();
+  const http = createHttpServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(dir, path === "/" ? "index.html" : path);
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "content-security-policy": csp });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => http.listen(5181, "127.0.0.1", r));
+  return { base: "http://127.0.0.1:5181/", close: () => { http.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+const here = import.meta.dirname;
+const out = resolve(here, process.argv.includes("--prod") ? "../screenshots/prod" : "../screenshots");
+mkdirSync(out, { recursive: true });
+
+let base;
+let stop;
+if (prod) {
+  ({ base, close: stop } = await serveProd());
+} else {
+  const server = await createServer({ configFile: join(here, "mock/vite.config.ts"), logLevel: "warn" });
+  await server.listen();
+  base = `http://localhost:${server.config.server.port}/`;
+  stop = () => server.close();
+}
+const profile = mkdtempSync(join(tmpdir(), "gatehouse-shots-"));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  viewport: { width: 1024, height: 700 },
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const errors = [];
+let n = 0;
+async function shot(page, name) {
+  await page.waitForTimeout(350);
+  const file = join(out, `${String(++n).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(file);
+}
+const t = (id) => `[data-testid="${id}"]`;
+
+try {
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+
+  await page.goto(`${base}?scenario=fresh`);
+  await page.waitForSelector(t("connect-local"));
+  await page.click(t("test-remote"));
+  await page.waitForSelector(t("test-result"));
+  await shot(page, "connect");
+
+  await page.click(t("connect-local"));
+  await page.waitForSelector(t("wizard-org-name"));
+  await page.fill(t("wizard-org-name"), "Acme Corporation");
+  await shot(page, "wizard-organization");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(t("wizard-first-name"));
+  await page.fill(t("wizard-first-name"), "Julia");
+  await page.fill(t("wizard-last-name"), "Lopez");
+  await page.fill(t("wizard-username"), "jlopez");
+  await page.fill(t("wizard-email"), "julia.lopez@acme.test");
+  await page.type(t("wizard-password"), "password", { delay: 20 });
+  await shot(page, "wizard-admin-weak");
+  await page.fill(t("wizard-password"), "Harbour-Lantern-Quietly-42");
+  await page.fill(t("wizard-password-confirm"), "Harbour-Lantern-Quietly-42");
+  await page.waitForSelector(`${t("wizard-next")}:not([disabled])`);
+  await shot(page, "wizard-admin-strong");
+  await page.click(t("wizard-next"));
+  await page.waitForSelector(t("wizard-policy-preset"));
+  await page.selectOption(t("wizard-policy-preset"), "seed000");
+  await page.fill(t("policy-preview"), "Summer2024");
+  await shot(page, "wizard-policy");
+  await page.selectOption(t("wizard-policy-preset"), "recommended");
+  await page.click(t("wizard-next"));
+  await page.waitForSelector(`${t("wizard-finish")}:not([disabled])`);
+  await shot(page, "wizard-review");
+  await page.click(t("wizard-finish"));
+  await page.waitForSelector(t("token-value"));
+  await page.click(t("copy-button"));
+  await shot(page, "wizard-done-copied");
+  await page.check(t("confirm-saved"));
+  await page.click(t("close-dialog"));
+
+  await page.waitForSelector(t("users-table"));
+  await shot(page, "users-after-setup");
+  await page.click(t("new-user"));
+  await page.fill(t("user-username"), "bokafor");
+  await page.fill(t("user-email"), "ben.okafor@acme.test");
+  await page.type(t("user-password"), "bokafor1", { delay: 20 });
+  await shot(page, "new-user-weak");
+  await page.fill(t("user-password"), "Violet-Kettle-Sunrise-8");
+  await page.waitForSelector(`${t("user-submit")}:not([disabled])`);
+  await page.click(t("user-submit"));
+  await page.waitForSelector(t("user-row"));
+  await shot(page, "users-list");
+
+  // A populated instance.
+  await page.goto(`${base}?scenario=signed-in`);
+  await page.waitForSelector(t("user-row"));
+  await shot(page, "users-populated");
+  await page.selectOption(t("users-status"), "suspended");
+  await page.waitForTimeout(300);
+  await shot(page, "users-filtered");
+  await page.selectOption(t("users-status"), "");
+  await page.click('[data-username="dokafor"], [data-testid="user-row"]:nth-child(5)');
+  await page.waitForSelector(t("failed-sign-ins"));
+  await shot(page, "user-detail");
+  await page.click(t("user-reset-password"));
+  await page.click(t("reset-choose"));
+  await page.fill(t("reset-password"), "divanov2026");
+  await shot(page, "user-reset-choose");
+  await page.click(t("reset-generate"));
+  await page.click(t("confirm-ok"));
+  await page.waitForSelector(t("token-value"));
+  await page.keyboard.press("Escape");
+  await shot(page, "user-temp-password-escape");
+  await page.check(t("confirm-saved"));
+  await page.keyboard.press("Escape");
+
+  await page.click(t("nav-accounts"));
+  await page.waitForSelector(t("new-account"));
+  await shot(page, "accounts");
+  await page.click(t("new-account"));
+  await page.fill(t("account-name"), "Initech");
+  await page.fill(t("account-username"), "plumbergh");
+  await page.fill(t("account-email"), "peter@initech.test");
+  await page.fill(t("account-password"), "Stapler-Basement-Fire-19");
+  await page.waitForSelector(`${t("account-submit")}:not([disabled])`);
+  await shot(page, "new-account");
+  await page.click(t("account-submit"));
+  await page.waitForSelector(t("token-value"));
+  await page.click(t("copy-button"));
+  await shot(page, "account-created-token");
+  await page.check(t("confirm-saved"));
+  await page.click(t("close-dialog"));
+  await shot(page, "account-created-result");
+
+  await page.click(t("nav-tokens"));
+  await page.waitForSelector(t("token-row"));
+  await shot(page, "tokens");
+  await page.click(t("new-token"));
+  await page.fill(t("token-name"), "Backup job");
+  await page.click(t("token-expiry-days"));
+  await shot(page, "token-new");
+  await page.click(t("token-submit"));
+  await page.waitForSelector(t("token-value"));
+  await page.check(t("confirm-saved"));
+  await page.click(t("close-dialog"));
+  await page.click(`${t("revoke-token")} >> nth=0`);
+  await shot(page, "token-revoke-confirm");
+  await page.click(t("confirm-ok"));
+
+  await page.click(t("nav-settings"));
+  await page.waitForSelector(t("settings-save"));
+  await page.fill(t("settings-preview"), "Tr0ub4dor&3");
+  await shot(page, "settings");
+  await page.locator(".content").evaluate((el) => el.scrollTo(0, 10000));
+  await shot(page, "settings-bottom");
+
+  await page.click(t("sign-out"));
+  await page.waitForSelector(t("signin-login"));
+  await page.fill(t("signin-login"), "jlopez");
+  await page.fill(t("signin-password"), "wrong");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(t("form-error"));
+  await shot(page, "signin-failed");
+
+  await page.goto(`${base}?scenario=must-change`);
+  await page.waitForSelector(t("change-new"));
+  await page.fill(t("change-new"), "short");
+  await shot(page, "forced-password-change");
+} finally {
+  await browser.close();
+  await stop();
+  rmSync(profile, { recursive: true, force: true });
+}
+if (errors.length) {
+  console.error("Errors in the page:\n" + errors.join("\n"));
+  process.exitCode = 1;
+}

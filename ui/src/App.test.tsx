@@ -1,0 +1,75 @@
+import { render, screen } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "./App";
+import type { AppState } from "./api/shell-types";
+import { ALL_PASS, user } from "./test/fixtures";
+import { onInvoke, resetInvoke } from "./test/tauri-mock";
+
+vi.mock("@tauri-apps/api/core", () => import("./test/tauri-mock"));
+
+const local = { kind: "local" as const, label: "Local database", detail: "/tmp/g.db" };
+const ready = { initialized: true, instance_id: "i1", organization: "Acme", created_at: "2026-01-01T00:00:00Z" };
+const session = { user: user(), must_change_password: false, expires_at: "2026-01-01T01:00:00Z" };
+
+function shellWith(state: AppState) {
+  onInvoke((cmd) => {
+    switch (cmd) {
+      case "app_state":
+        return Promise.resolve(state);
+      case "evaluate_password":
+        return Promise.resolve(ALL_PASS);
+      case "list_users":
+        return Promise.resolve({ items: [user()], total: 1, next_cursor: null });
+      case "policy_presets":
+      case "saved_profiles":
+      case "suggested_blocked_domains":
+        return Promise.resolve([]);
+      default:
+        return Promise.reject({ title: "Unknown", code: "internal" });
+    }
+  });
+}
+const prefs = { clipboard_clear_seconds: 30 };
+
+describe("app routing", () => {
+  beforeEach(() => resetInvoke());
+
+  it("offers a connection first", async () => {
+    shellWith({ connection: null, instance: null, session: null, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByTestId("connect-local")).toBeInTheDocument();
+  });
+
+  it("runs the setup wizard while the instance is not set up", async () => {
+    shellWith({ connection: local, instance: { ...ready, initialized: false }, session: null, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByTestId("wizard-org-name")).toBeInTheDocument();
+  });
+
+  it("asks to sign in without a session", async () => {
+    shellWith({ connection: local, instance: ready, session: null, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByTestId("signin-login")).toBeInTheDocument();
+  });
+
+  it("forces a password change when the password is temporary", async () => {
+    shellWith({ connection: local, instance: ready, session: { ...session, must_change_password: true }, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByText("Choose a new password")).toBeInTheDocument();
+    expect(screen.queryByTestId("nav-users")).toBeNull();
+  });
+
+  it("shows the users screen when signed in", async () => {
+    shellWith({ connection: local, instance: ready, session, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByTestId("user-row")).toHaveTextContent("jdoe");
+    expect(screen.getByTestId("nav-users")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("explains, without a stack trace, when the shell cannot answer", async () => {
+    onInvoke(() => Promise.reject(new Error("IPC failed\n    at foo (bar.js:1:1)")));
+    render(<App />);
+    expect(await screen.findByTestId("form-error")).toHaveTextContent("Something went wrong");
+    expect(screen.getByTestId("form-error")).not.toHaveTextContent("bar.js");
+  });
+});

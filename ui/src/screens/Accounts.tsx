@@ -1,0 +1,222 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { AccountCreated } from "../bindings/AccountCreated";
+import type { AccountView } from "../bindings/AccountView";
+import type { Page } from "../bindings/Page";
+import type { Problem } from "../bindings/Problem";
+import { Field, FormError } from "../components/Field";
+import { PasswordField } from "../components/PasswordField";
+import { SecretDialog } from "../components/SecretBox";
+import { usePasswordReport } from "../hooks/usePasswordReport";
+import { formatDateTime, fullName, newKey, orNull } from "../lib/format";
+import { passwordReady } from "../lib/password";
+
+const PAGE_SIZE = 25;
+
+export function AccountsScreen() {
+  const [creating, setCreating] = useState(false);
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<Page<AccountView> | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [created, setCreated] = useState<AccountCreated | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    if (creating) return;
+    let live = true;
+    api.listAccounts(PAGE_SIZE, offset).then(
+      (p) => {
+        if (!live) return;
+        setPage(p);
+        setProblem(null);
+      },
+      (e: unknown) => live && setProblem(toProblem(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [offset, creating, reload]);
+
+  if (creating) {
+    return (
+      <NewAccountForm
+        onCancel={() => setCreating(false)}
+        onCreated={(r) => {
+          // The secret lives only in `secret`, dropped when its dialog closes.
+          setCreated({ ...r, initial_token_secret: null });
+          setSecret(r.initial_token_secret);
+          setCreating(false);
+          setOffset(0);
+          setReload((n) => n + 1);
+        }}
+      />
+    );
+  }
+
+  const items = page?.items ?? [];
+  const total = page ? Number(page.total) : 0;
+  return (
+    <section aria-labelledby="accounts-h">
+      <header className="page-head">
+        <h1 id="accounts-h">Accounts</h1>
+        <button type="button" className="primary" data-testid="new-account" onClick={() => setCreating(true)}>
+          New account
+        </button>
+      </header>
+      {created && (
+        <div className="card result" data-testid="account-result">
+          <h2>Account {created.account.name} created</h2>
+          <dl className="facts">
+            <dt>Primary user</dt>
+            <dd data-testid="account-result-user">
+              {created.user.username} · {created.user.email}
+              {fullName(created.user) && ` · ${fullName(created.user)}`}
+            </dd>
+            <dt>API token</dt>
+            <dd>
+              {created.initial_token.name} <code>{created.initial_token.prefix}…</code> · expires {formatDateTime(created.initial_token.expires_at)}
+            </dd>
+          </dl>
+          {created.replayed && created.initial_token_secret === null && (
+            <p className="notice bad">This account had already been created by the same request; its token secret was shown then and cannot be shown again.</p>
+          )}
+        </div>
+      )}
+      <FormError problem={problem} />
+      <div className="table-wrap">
+        <table data-testid="accounts-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Plan</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((a) => (
+              <tr key={a.id} data-testid="account-row">
+                <td>{a.name}</td>
+                <td>{a.plan}</td>
+                <td className="nowrap">{formatDateTime(a.created_at)}</td>
+              </tr>
+            ))}
+            {page && items.length === 0 && (
+              <tr>
+                <td colSpan={3} className="empty">
+                  No accounts yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="pager">
+        <span className="muted small">{items.length > 0 ? `${offset + 1}–${offset + items.length} of ${total}` : ""}</span>
+        <button type="button" disabled={offset === 0} onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}>
+          Previous
+        </button>
+        <button type="button" disabled={offset + items.length >= total} onClick={() => setOffset((o) => o + PAGE_SIZE)}>
+          Next
+        </button>
+      </div>
+      {created && secret !== null && (
+        <SecretDialog title="Default API token" what="API token" secret={secret} onClose={() => setSecret(null)}>
+          <p>
+            Account <strong>{created.account.name}</strong> and its primary user <strong>{created.user.username}</strong> were created, with the API
+            token <strong>{created.initial_token.name}</strong>.
+          </p>
+        </SecretDialog>
+      )}
+    </section>
+  );
+}
+
+function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated) => void; onCancel: () => void }) {
+  const [name, setName] = useState("");
+  const [plan, setPlan] = useState("");
+  const [username, setUsername] = useState("");
+  const [email, setEmail] = useState("");
+  const [firstName, setFirstName] = useState("");
+  const [lastName, setLastName] = useState("");
+  const [password, setPassword] = useState("");
+  const [tokenName, setTokenName] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  // One key per form: a retry after a lost reply gets the same account back, not a second one.
+  const [key] = useState(newKey);
+
+  const report = usePasswordReport(
+    password,
+    { username: orNull(username), email: orNull(email), first_name: orNull(firstName), last_name: orNull(lastName) },
+    null,
+  );
+  const errs = fieldErrors(problem);
+  const ready = name.trim() !== "" && username.trim() !== "" && passwordReady(report, password);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!ready || busy) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      const r = await api.createAccount(
+        {
+          name: name.trim(),
+          plan: orNull(plan),
+          metadata: null,
+          username: username.trim(),
+          email: orNull(email),
+          password,
+          first_name: orNull(firstName),
+          last_name: orNull(lastName),
+          token_name: orNull(tokenName),
+        },
+        key,
+      );
+      setPassword("");
+      onCreated(r);
+    } catch (err) {
+      setProblem(toProblem(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="new-account-h">
+      <header className="page-head">
+        <div>
+          <button type="button" className="link back" onClick={onCancel}>
+            ← Accounts
+          </button>
+          <h1 id="new-account-h">New account</h1>
+        </div>
+      </header>
+      <form className="card form-card" onSubmit={(e) => void submit(e)} noValidate>
+        <p className="muted">Creates the account, its primary user and the user's default API token.</p>
+        <div className="grid-2">
+          <Field label="Account name" value={name} onChange={setName} testId="account-name" error={errs.name} autoFocus />
+          <Field label="Plan (optional)" value={plan} onChange={setPlan} testId="account-plan" error={errs.plan} hint="Defaults to your own account's plan." />
+        </div>
+        <h2 className="section-title">Primary user</h2>
+        <div className="grid-2">
+          <Field label="Username" value={username} onChange={setUsername} testId="account-username" error={errs.username} autoComplete="off" hint="An email address works too." />
+          <Field label="Email (optional)" type="email" value={email} onChange={setEmail} testId="account-email" error={errs.email} autoComplete="off" />
+          <Field label="First name" value={firstName} onChange={setFirstName} testId="account-first-name" error={errs.first_name} autoComplete="off" />
+          <Field label="Last name" value={lastName} onChange={setLastName} testId="account-last-name" error={errs.last_name} autoComplete="off" />
+        </div>
+        <PasswordField label="Password" value={password} onChange={setPassword} report={report} testId="account-password" error={errs.password} />
+        <Field label="API token name (optional)" value={tokenName} onChange={setTokenName} testId="account-token-name" error={errs.token_name} placeholder="Default" />
+        <FormError problem={problem} />
+        <div className="actions">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" data-testid="account-submit" disabled={!ready || busy}>
+            {busy ? "Creating…" : "Create account"}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

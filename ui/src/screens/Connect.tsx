@@ -1,0 +1,238 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { ConnectionTest, RemoteProfile, RemoteProfileView } from "../api/shell-types";
+import type { Problem } from "../bindings/Problem";
+import type { TlsMode } from "../bindings/TlsMode";
+import { Field, FormError } from "../components/Field";
+import { useApp } from "../lib/app";
+
+const TLS_MODES: { value: TlsMode; label: string }[] = [
+  { value: "prefer", label: "Prefer TLS" },
+  { value: "require", label: "Require TLS" },
+  { value: "verify-full", label: "Require TLS and verify the server" },
+  { value: "disable", label: "No TLS" },
+];
+
+type Form = {
+  name: string;
+  host: string;
+  port: string;
+  database: string;
+  username: string;
+  password: string;
+  tls: TlsMode;
+  save_password: boolean;
+};
+
+const EMPTY: Form = {
+  name: "",
+  host: "localhost",
+  port: "5432",
+  database: "gatehouse",
+  username: "gatehouse",
+  password: "",
+  tls: "prefer",
+  save_password: true,
+};
+
+export function ConnectScreen() {
+  const { setState } = useApp();
+  const [busy, setBusy] = useState<"local" | "test" | "remote" | null>(null);
+  const [localProblem, setLocalProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [test, setTest] = useState<ConnectionTest | null>(null);
+  const [profiles, setProfiles] = useState<RemoteProfileView[]>([]);
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [savedPassword, setSavedPassword] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    api.savedProfiles().then(
+      (p) => live && setProfiles(p),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const errs = fieldErrors(problem);
+  const portNumber = Number(form.port);
+  const portError = /^\d+$/.test(form.port.trim()) && portNumber >= 1 && portNumber <= 65535 ? undefined : "A port from 1 to 65535.";
+  const remoteReady = form.host.trim() !== "" && form.database.trim() !== "" && form.username.trim() !== "" && !portError;
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    setTest(null);
+  };
+
+  function profile(): RemoteProfile {
+    return {
+      name: form.name.trim() || `${form.username}@${form.host}/${form.database}`,
+      host: form.host.trim(),
+      port: Number(form.port),
+      database: form.database.trim(),
+      username: form.username.trim(),
+      password: form.password === "" && savedPassword ? null : form.password,
+      tls: form.tls,
+      save_password: form.save_password,
+    };
+  }
+
+  async function connectLocal() {
+    setBusy("local");
+    setLocalProblem(null);
+    try {
+      setState(await api.connectLocal());
+    } catch (e) {
+      setLocalProblem(toProblem(e));
+      setBusy(null);
+    }
+  }
+
+  async function testRemote() {
+    setBusy("test");
+    setProblem(null);
+    setTest(null);
+    try {
+      setTest(await api.testRemote(profile()));
+    } catch (e) {
+      setProblem(toProblem(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function connectRemote(e: FormEvent) {
+    e.preventDefault();
+    if (!remoteReady) return;
+    setBusy("remote");
+    setProblem(null);
+    try {
+      setState(await api.connectRemote(profile()));
+    } catch (err) {
+      setProblem(toProblem(err));
+      setBusy(null);
+    }
+  }
+
+  function fillFromProfile(p: RemoteProfileView) {
+    setForm({
+      name: p.name,
+      host: p.host,
+      port: String(p.port),
+      database: p.database,
+      username: p.username,
+      password: "",
+      tls: p.tls,
+      save_password: p.save_password,
+    });
+    setSavedPassword(p.has_saved_password);
+    setTest(null);
+    setProblem(null);
+  }
+
+  return (
+    <main className="center-page connect">
+      <header className="brand">
+        <h1>Gatehouse</h1>
+        <p className="muted">Choose where this instance keeps its data.</p>
+      </header>
+      <div className="connect-grid">
+        <section className="card" aria-labelledby="local-h">
+          <h2 id="local-h">Local database</h2>
+          <p>A database file in this computer's application data folder. Nothing to configure.</p>
+          <FormError problem={localProblem} />
+          <button
+            type="button"
+            className="primary big"
+            data-testid="connect-local"
+            onClick={() => void connectLocal()}
+            disabled={busy !== null}
+          >
+            {busy === "local" ? "Opening…" : "Use local database"}
+          </button>
+        </section>
+
+        <section className="card" aria-labelledby="remote-h">
+          <h2 id="remote-h">Remote PostgreSQL</h2>
+          {profiles.length > 0 && (
+            <div className="profiles">
+              <p className="label">Saved connections</p>
+              <ul>
+                {profiles.map((p) => (
+                  <li key={p.name}>
+                    <button type="button" className="link" onClick={() => fillFromProfile(p)} data-testid="saved-profile">
+                      {p.name}
+                    </button>
+                    <span className="muted small">
+                      {" "}
+                      {p.username}@{p.host}:{p.port}/{p.database}
+                      {p.has_saved_password ? " · password in keychain" : ""}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <form onSubmit={(e) => void connectRemote(e)} noValidate>
+            <div className="grid-2">
+              <Field label="Host" value={form.host} onChange={(v) => set("host", v)} error={errs.host} testId="remote-host" required />
+              <Field
+                label="Port"
+                type="number"
+                min={1}
+                max={65535}
+                value={form.port}
+                onChange={(v) => set("port", v)}
+                error={errs.port ?? portError}
+                testId="remote-port"
+              />
+              <Field label="Database" value={form.database} onChange={(v) => set("database", v)} error={errs.database} testId="remote-database" />
+              <Field label="User" value={form.username} onChange={(v) => set("username", v)} error={errs.username} testId="remote-username" autoComplete="username" />
+              <Field
+                label="Password"
+                type="password"
+                value={form.password}
+                onChange={(v) => set("password", v)}
+                error={errs.password}
+                testId="remote-password"
+                autoComplete="current-password"
+                placeholder={savedPassword ? "Saved in the keychain" : ""}
+              />
+              <div className="field">
+                <label htmlFor="remote-tls">TLS</label>
+                <select id="remote-tls" value={form.tls} onChange={(e) => set("tls", e.target.value as TlsMode)} data-testid="remote-tls">
+                  {TLS_MODES.map((m) => (
+                    <option key={m.value} value={m.value}>
+                      {m.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <Field label="Profile name (optional)" value={form.name} onChange={(v) => set("name", v)} error={errs.name} testId="remote-name" />
+            <label className="check">
+              <input type="checkbox" checked={form.save_password} onChange={(e) => set("save_password", e.target.checked)} />
+              Remember the password in the system keychain
+            </label>
+            {test && (
+              <p className={test.ok ? "notice ok" : "notice bad"} role="status" data-testid="test-result">
+                {test.ok ? "✓ " : "✗ "}
+                {test.message}
+              </p>
+            )}
+            <FormError problem={problem} />
+            <div className="actions">
+              <button type="button" onClick={() => void testRemote()} disabled={busy !== null || !remoteReady} data-testid="test-remote">
+                {busy === "test" ? "Testing…" : "Test connection"}
+              </button>
+              <button type="submit" className="primary" disabled={busy !== null || !remoteReady} data-testid="connect-remote">
+                {busy === "remote" ? "Connecting…" : "Connect"}
+              </button>
+            </div>
+          </form>
+        </section>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,111 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppState } from "../api/shell-types";
+import type { ApiTokenView } from "../bindings/ApiTokenView";
+import type { UserQuery } from "../bindings/UserQuery";
+import { AppContext } from "../lib/app";
+import { ClipboardProvider } from "../lib/clipboard";
+import { problem, user } from "../test/fixtures";
+import { calls, onInvoke, resetInvoke } from "../test/tauri-mock";
+import { TokensScreen } from "./Tokens";
+import { UsersScreen } from "./Users";
+
+vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
+
+const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+function wrap(ui: React.ReactNode) {
+  return render(
+    <AppContext.Provider value={{ state, setState: () => undefined, refresh: () => Promise.resolve(), session: null }}>
+      <ClipboardProvider>{ui}</ClipboardProvider>
+    </AppContext.Provider>,
+  );
+}
+const queries = () => calls.filter((c) => c.command === "list_users").map((c) => c.args?.query as UserQuery);
+
+describe("users list", () => {
+  beforeEach(() => resetInvoke());
+
+  it("pages with keyset cursors forward and back, and filters from the first page", async () => {
+    const pages: Record<string, { items: ReturnType<typeof user>[]; next: string | null }> = {
+      first: { items: [user({ id: "1", username: "ann" })], next: "c1" },
+      c1: { items: [user({ id: "2", username: "bob" })], next: "c2" },
+      c2: { items: [user({ id: "3", username: "cat" })], next: null },
+    };
+    onInvoke((cmd, args) => {
+      if (cmd !== "list_users") return Promise.reject(problem());
+      const q = args?.query as UserQuery;
+      const p = pages[q.after ?? "first"]!;
+      return Promise.resolve({ items: p.items, total: 3, next_cursor: p.next });
+    });
+    wrap(<UsersScreen />);
+    const rowNames = () => screen.getAllByTestId("user-row").map((r) => r.getAttribute("data-username"));
+    await waitFor(() => expect(rowNames()).toEqual(["ann"]));
+    expect(screen.getByTestId("users-prev")).toBeDisabled();
+
+    await userEvent.click(screen.getByTestId("users-next"));
+    await waitFor(() => expect(rowNames()).toEqual(["bob"]));
+    await userEvent.click(screen.getByTestId("users-next"));
+    await waitFor(() => expect(rowNames()).toEqual(["cat"]));
+    expect(screen.getByTestId("users-next")).toBeDisabled();
+    await userEvent.click(screen.getByTestId("users-prev"));
+    await waitFor(() => expect(rowNames()).toEqual(["bob"]));
+    expect(queries().map((q) => q.after)).toEqual([null, "c1", "c2", "c1"]);
+
+    await userEvent.selectOptions(screen.getByTestId("users-status"), "suspended");
+    await waitFor(() => expect(queries().at(-1)).toMatchObject({ status: "suspended", after: null, role: null, search: null }));
+    await userEvent.type(screen.getByTestId("users-search"), "an");
+    await waitFor(() => expect(queries().at(-1)).toMatchObject({ search: "an", status: "suspended", after: null }));
+  });
+});
+
+describe("API tokens", () => {
+  beforeEach(() => resetInvoke());
+
+  const token: ApiTokenView = {
+    id: "t1", name: "CI", prefix: "gth_Ab3x", user_id: "u1", account_id: "a1", created_at: "2026-01-01T00:00:00Z", created_by: null,
+    expires_at: null, last_used_at: null, revoked_at: null, state: "active",
+  };
+
+  it("creates a never-expiring token, shows its secret once, and revokes only after confirmation", async () => {
+    let list = [token];
+    onInvoke((cmd, args) => {
+      switch (cmd) {
+        case "list_api_tokens":
+          return Promise.resolve(list);
+        case "create_api_token":
+          list = [{ ...token, id: "t2", name: "Backup" }, ...list];
+          return Promise.resolve({ token: list[0], secret: "gth_new_secret" });
+        case "revoke_api_token":
+          return Promise.resolve({ ...token, id: String(args?.id), state: "revoked", revoked_at: "2026-02-01T00:00:00Z" });
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    wrap(<TokensScreen />);
+    await screen.findAllByTestId("token-row");
+
+    await userEvent.click(screen.getByTestId("new-token"));
+    await userEvent.type(screen.getByTestId("token-name"), "Backup");
+    await userEvent.click(screen.getByTestId("token-expiry-never"));
+    await userEvent.click(screen.getByTestId("token-submit"));
+    expect(await screen.findByTestId("token-value")).toHaveTextContent("gth_new_secret");
+    expect(calls.find((c) => c.command === "create_api_token")?.args).toEqual({
+      request: { name: "Backup", expires_in_days: null, never_expires: true, user_id: null },
+    });
+    await userEvent.click(screen.getByTestId("confirm-saved"));
+    await userEvent.click(screen.getByTestId("close-dialog"));
+    expect(screen.queryByText("gth_new_secret")).toBeNull();
+
+    const rows = await screen.findAllByTestId("token-row");
+    expect(rows).toHaveLength(2);
+    await userEvent.click(within(rows[1]!).getByTestId("revoke-token"));
+    await userEvent.keyboard("{Escape}");
+    expect(calls.some((c) => c.command === "revoke_api_token")).toBe(false);
+
+    await userEvent.click(within(rows[1]!).getByTestId("revoke-token"));
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    await waitFor(() => expect(calls.find((c) => c.command === "revoke_api_token")?.args).toEqual({ id: "t1" }));
+    await waitFor(() => expect(within(screen.getAllByTestId("token-row")[1]!).getByText("revoked")).toBeInTheDocument());
+  });
+});

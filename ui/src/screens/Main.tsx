@@ -1,0 +1,94 @@
+import { useState } from "react";
+import { api } from "../api/client";
+import { useApp } from "../lib/app";
+import { useClipboard } from "../lib/clipboard";
+import { fullName } from "../lib/format";
+import { AccountsScreen } from "./Accounts";
+import { SettingsScreen } from "./Settings";
+import { TokensScreen } from "./Tokens";
+import { UsersScreen } from "./Users";
+
+type Tab = "users" | "accounts" | "tokens" | "settings";
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: "users", label: "Users" },
+  { id: "accounts", label: "Accounts" },
+  { id: "tokens", label: "API tokens" },
+  { id: "settings", label: "Settings" },
+];
+
+export function MainScreen() {
+  const { state, setState, refresh } = useApp();
+  const { secondsLeft, clearNow } = useClipboard();
+  const [tab, setTab] = useState<Tab>("users");
+  const [signingOut, setSigningOut] = useState(false);
+  const user = state.session?.user;
+
+  async function signOut() {
+    setSigningOut(true);
+    if (secondsLeft !== null) await clearNow();
+    try {
+      setState(await api.signOut());
+    } catch {
+      // Whatever happened, show what the shell now says.
+      await refresh();
+      setSigningOut(false);
+    }
+  }
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="sidebar-brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>
+          <div>
+            <strong>Gatehouse</strong>
+            <span className="small muted block">{state.instance?.organization}</span>
+          </div>
+        </div>
+        <nav aria-label="Main">
+          <ul>
+            {TABS.map((t) => (
+              <li key={t.id}>
+                <button
+                  type="button"
+                  className={tab === t.id ? "nav-item active" : "nav-item"}
+                  aria-current={tab === t.id ? "page" : undefined}
+                  data-testid={`nav-${t.id}`}
+                  onClick={() => setTab(t.id)}
+                >
+                  {t.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar-foot">
+          {secondsLeft !== null && secondsLeft > 0 && (
+            <p className="clip-pill" role="status">
+              Clipboard clears in {secondsLeft} s
+            </p>
+          )}
+          <p className="small">
+            <strong>{user ? fullName(user) || user.username : ""}</strong>
+            <span className="muted block">{user?.username}</span>
+          </p>
+          <p className="small muted" title={state.connection?.detail}>
+            {state.connection?.label}
+          </p>
+          <button type="button" data-testid="sign-out" onClick={() => void signOut()} disabled={signingOut}>
+            Sign out
+          </button>
+        </div>
+      </aside>
+      <main className="content">
+        {tab === "users" && <UsersScreen />}
+        {tab === "accounts" && <AccountsScreen />}
+        {tab === "tokens" && <TokensScreen />}
+        {tab === "settings" && <SettingsScreen />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import { useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { Problem } from "../bindings/Problem";
+import type { Role } from "../bindings/Role";
+import type { UserStatus } from "../bindings/UserStatus";
+import type { UserView } from "../bindings/UserView";
+import { Field, FormError } from "../components/Field";
+import { PasswordField } from "../components/PasswordField";
+import { passwordReady } from "../lib/password";
+import { usePasswordReport } from "../hooks/usePasswordReport";
+import { orNull } from "../lib/format";
+
+const ROLE_CHOICES: Role[] = ["viewer", "editor", "admin"];
+
+type Props = {
+  /** "New admin" (role admin, email confirmed) instead of "New user". */
+  admin: boolean;
+  onCreated: (u: UserView) => void;
+  onCancel: () => void;
+};
+
+export function NewUserForm({ admin, onCreated, onCancel }: Props) {
+  const [username, setUsername] = useState("");
+  const [email, setEmail] = useState("");
+  const [firstName, setFirstName] = useState("");
+  const [lastName, setLastName] = useState("");
+  const [businessRole, setBusinessRole] = useState("");
+  const [roles, setRoles] = useState<Role[]>(["viewer"]);
+  const [status, setStatus] = useState<UserStatus>("active");
+  const [password, setPassword] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const report = usePasswordReport(
+    password,
+    { username: orNull(username), email: orNull(email), first_name: orNull(firstName), last_name: orNull(lastName) },
+    null,
+  );
+  const errs = fieldErrors(problem);
+  const ready =
+    passwordReady(report, password) && email.trim() !== "" && (admin || username.trim() !== "") && (admin || roles.length > 0);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!ready || busy) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      const user = admin
+        ? await api.createAdmin({
+            email: email.trim(),
+            password,
+            username: orNull(username),
+            first_name: orNull(firstName),
+            last_name: orNull(lastName),
+          })
+        : await api.createUser({
+            username: username.trim(),
+            email: email.trim(),
+            password,
+            first_name: orNull(firstName),
+            last_name: orNull(lastName),
+            business_role: orNull(businessRole),
+            roles,
+            status,
+            preferences: null,
+            account_id: null,
+          });
+      setPassword("");
+      onCreated(user);
+    } catch (err) {
+      setProblem(toProblem(err));
+      setBusy(false);
+    }
+  }
+
+  const fieldNames = new Set(["username", "email", "password", "first_name", "last_name", "business_role", "roles", "status"]);
+  const unplaced = problem?.errors.filter((x) => !fieldNames.has(x.field)) ?? [];
+
+  return (
+    <section aria-labelledby="new-user-h">
+      <header className="page-head">
+        <div>
+          <button type="button" className="link back" onClick={onCancel}>
+            ← Users
+          </button>
+          <h1 id="new-user-h">{admin ? "New admin" : "New user"}</h1>
+        </div>
+      </header>
+      <form className="card form-card" onSubmit={(e) => void submit(e)} noValidate>
+        {admin && <p className="muted">Admins can manage users, accounts and settings. Their email counts as confirmed.</p>}
+        <div className="grid-2">
+          <Field
+            label={admin ? "Username (optional)" : "Username"}
+            value={username}
+            onChange={setUsername}
+            testId="user-username"
+            error={errs.username}
+            autoComplete="off"
+            autoFocus
+            hint={admin ? "Made from the email if left empty." : undefined}
+          />
+          <Field label="Email" type="email" value={email} onChange={setEmail} testId="user-email" error={errs.email} autoComplete="off" />
+          <Field label="First name" value={firstName} onChange={setFirstName} testId="user-first-name" error={errs.first_name} autoComplete="off" />
+          <Field label="Last name" value={lastName} onChange={setLastName} testId="user-last-name" error={errs.last_name} autoComplete="off" />
+          {!admin && (
+            <>
+              <Field label="Business role (optional)" value={businessRole} onChange={setBusinessRole} testId="user-business-role" error={errs.business_role} />
+              <div className="field">
+                <label htmlFor="new-user-status">Status</label>
+                <select id="new-user-status" value={status} onChange={(e) => setStatus(e.target.value as UserStatus)} data-testid="user-status">
+                  <option value="active">active</option>
+                  <option value="pending">pending</option>
+                </select>
+                {errs.status && <p className="field-error">{errs.status}</p>}
+              </div>
+            </>
+          )}
+        </div>
+        {!admin && (
+          <fieldset className="roles">
+            <legend>Roles</legend>
+            {ROLE_CHOICES.map((r) => (
+              <label key={r} className="check inline">
+                <input
+                  type="checkbox"
+                  checked={roles.includes(r)}
+                  onChange={(e) => setRoles((cur) => (e.target.checked ? [...cur, r] : cur.filter((x) => x !== r)))}
+                  data-testid={`user-role-${r}`}
+                />
+                {r}
+              </label>
+            ))}
+            {errs.roles && <p className="field-error">{errs.roles}</p>}
+          </fieldset>
+        )}
+        <PasswordField label="Password" value={password} onChange={setPassword} report={report} testId="user-password" error={errs.password} />
+        {unplaced.map((x) => (
+          <p key={x.field + x.code} className="field-error">
+            {x.field}: {x.message}
+          </p>
+        ))}
+        <FormError problem={problem} />
+        <div className="actions">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" data-testid="user-submit" disabled={!ready || busy}>
+            {busy ? "Creating…" : admin ? "Create admin" : "Create user"}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

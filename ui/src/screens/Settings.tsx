@@ -1,0 +1,200 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { PresetInfo } from "../api/shell-types";
+import type { PasswordPolicy } from "../bindings/PasswordPolicy";
+import type { Problem } from "../bindings/Problem";
+import type { Settings } from "../bindings/Settings";
+import { Field, FormError } from "../components/Field";
+import { PasswordFeedback } from "../components/PasswordFeedback";
+import { PolicyEditor } from "../components/PolicyEditor";
+import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useApp } from "../lib/app";
+import { policyErrors } from "../lib/password";
+
+type Numbers = {
+  access_token_minutes: string;
+  api_token_days: string;
+  lockout_threshold: string;
+  lockout_minutes: string;
+  clipboard_clear_seconds: string;
+};
+
+const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
+
+export function SettingsScreen() {
+  const { refresh } = useApp();
+  const [loaded, setLoaded] = useState<Settings | null>(null);
+  const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
+  const [presets, setPresets] = useState<PresetInfo[]>([]);
+  const [nums, setNums] = useState<Numbers | null>(null);
+  const [domains, setDomains] = useState("");
+  const [preview, setPreview] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.getSettings(), api.getPreferences(), api.policyPresets()]).then(
+      ([s, prefs, p]) => {
+        if (!live) return;
+        setLoaded(s);
+        setPolicy(s.password_policy);
+        setPresets(p);
+        setDomains(s.blocked_email_domains.join("\n"));
+        setNums({
+          access_token_minutes: String(s.access_token_minutes),
+          api_token_days: String(s.api_token_days),
+          lockout_threshold: String(s.lockout_threshold),
+          lockout_minutes: String(s.lockout_minutes),
+          clipboard_clear_seconds: String(prefs.clipboard_clear_seconds),
+        });
+      },
+      (e: unknown) => live && setProblem(toProblem(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const previewReport = usePasswordReport(preview, NO_CONTEXT, policy);
+  const errs = fieldErrors(problem);
+  const pErrs = policyErrors(errs);
+
+  const localErrors: Record<string, string> = {};
+  if (nums) {
+    for (const [k, v] of Object.entries(nums)) {
+      if (!/^\d+$/.test(v.trim())) localErrors[k] = "Enter a whole number.";
+    }
+  }
+  const policyComplete = policy !== null && Object.values(policy).every((v) => typeof v === "boolean" || Number.isFinite(v));
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (!nums || !policy || !loaded || Object.keys(localErrors).length > 0 || !policyComplete) return;
+    setBusy(true);
+    setProblem(null);
+    setSaved(false);
+    try {
+      const updated = await api.updateSettings({
+        password_policy: policy,
+        access_token_minutes: Number(nums.access_token_minutes),
+        api_token_days: Number(nums.api_token_days),
+        lockout_threshold: Number(nums.lockout_threshold),
+        lockout_minutes: Number(nums.lockout_minutes),
+        blocked_email_domains: domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean),
+      });
+      await api.setPreferences({ clipboard_clear_seconds: Number(nums.clipboard_clear_seconds) });
+      setLoaded(updated);
+      setPolicy(updated.password_policy);
+      setDomains(updated.blocked_email_domains.join("\n"));
+      setSaved(true);
+      await refresh();
+    } catch (err) {
+      setProblem(toProblem(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!nums || !policy) {
+    return (
+      <section>
+        <h1>Settings</h1>
+        {problem ? <FormError problem={problem} /> : <p className="muted">Loading…</p>}
+      </section>
+    );
+  }
+
+  const num = (k: keyof Numbers, label: string, hint: string) => (
+    <Field
+      label={label}
+      type="number"
+      min={0}
+      value={nums[k]}
+      onChange={(v) => {
+        setNums({ ...nums, [k]: v });
+        setSaved(false);
+      }}
+      error={errs[k] ?? localErrors[k]}
+      hint={hint}
+      testId={`settings-${k.replaceAll("_", "-")}`}
+    />
+  );
+
+  return (
+    <section aria-labelledby="settings-h">
+      <header className="page-head">
+        <h1 id="settings-h">Settings</h1>
+      </header>
+      <form onSubmit={(e) => void save(e)} noValidate className="settings">
+        <div className="card">
+          <h2>Password policy</h2>
+          <p className="muted small">Applies to every new or reset password. Existing passwords keep working.</p>
+          <div className="policy-layout">
+          <PolicyEditor
+            policy={policy}
+            onChange={(p) => {
+              setPolicy(p);
+              setSaved(false);
+            }}
+            presets={presets}
+            errors={pErrs}
+            presetTestId="settings-policy-preset"
+          />
+          <div className="preview">
+            <Field label="Try a password against these rules" type="password" value={preview} onChange={setPreview} testId="settings-preview" autoComplete="off" />
+            <PasswordFeedback state={previewReport} id="settings-preview-feedback" />
+          </div>
+          </div>
+        </div>
+        <div className="settings-grid">
+          <div className="card">
+            <h2>Sessions and tokens</h2>
+            {num("access_token_minutes", "Sign-in session (minutes)", "5–1440 minutes.")}
+            {num("api_token_days", "New API tokens last (days)", "1–3650 days, unless chosen otherwise.")}
+          </div>
+          <div className="card">
+            <h2>Lockout</h2>
+            {num("lockout_threshold", "Failed sign-ins before a lock", "3–100 in a row.")}
+            {num("lockout_minutes", "Lock lasts (minutes)", "1–1440 minutes.")}
+          </div>
+          <div className="card">
+            <h2>This computer</h2>
+            {num("clipboard_clear_seconds", "Clear copied secrets after (seconds)", "5–600 seconds. Copied tokens and passwords leave the clipboard after this delay.")}
+          </div>
+        </div>
+        <div className="card">
+          <div className="field">
+            <label htmlFor="settings-domains">
+              <h2 className="inline-h">Blocked email domains</h2>
+            </label>
+            <p className="hint">One per line; subdomains are blocked too. New users cannot use these addresses.</p>
+            <textarea
+              id="settings-domains"
+              rows={4}
+              value={domains}
+              onChange={(e) => {
+                setDomains(e.target.value);
+                setSaved(false);
+              }}
+              data-testid="settings-blocked-domains"
+            />
+            {errs.blocked_email_domains && <p className="field-error">{errs.blocked_email_domains}</p>}
+          </div>
+        </div>
+        <FormError problem={problem} />
+        <div className="actions sticky-actions">
+          {saved && (
+            <span className="saved" role="status">
+              ✓ Saved
+            </span>
+          )}
+          <button type="submit" className="primary" disabled={busy || Object.keys(localErrors).length > 0 || !policyComplete} data-testid="settings-save">
+            {busy ? "Saving…" : "Save settings"}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { Problem } from "../bindings/Problem";
+import { Field, FormError } from "../components/Field";
+import { useApp } from "../lib/app";
+
+export function SignInScreen() {
+  const { state, refresh, setState } = useApp();
+  const [login, setLogin] = useState("");
+  const [password, setPassword] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const errs = fieldErrors(problem);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      const session = await api.signIn({ login: login.trim(), password });
+      setPassword("");
+      // Show the signed-in app at once, then take the shell's full state.
+      setState({ ...state, session });
+      void refresh();
+    } catch (err) {
+      setProblem(toProblem(err));
+      setPassword("");
+      setBusy(false);
+    }
+  }
+
+  async function disconnect() {
+    try {
+      setState(await api.disconnect());
+    } catch (err) {
+      setProblem(toProblem(err));
+    }
+  }
+
+  return (
+    <main className="center-page">
+      <div className="card narrow">
+        <p className="eyebrow">{state.instance?.organization ?? "Gatehouse"}</p>
+        <h1>Sign in</h1>
+        <form onSubmit={(e) => void submit(e)} noValidate>
+          <Field label="Username or email" value={login} onChange={setLogin} testId="signin-login" error={errs.login} autoComplete="username" autoFocus required />
+          <Field
+            label="Password"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            testId="signin-password"
+            error={errs.password}
+            autoComplete="current-password"
+            required
+          />
+          <FormError problem={problem} />
+          <div className="actions">
+            <button type="submit" className="primary" data-testid="signin-submit" disabled={busy || login.trim() === "" || password === ""}>
+              {busy ? "Signing in…" : "Sign in"}
+            </button>
+          </div>
+        </form>
+        <p className="small muted connection-line">
+          Connected to {state.connection?.label} <span className="muted">({state.connection?.detail})</span> ·{" "}
+          <button type="button" className="link" onClick={() => void disconnect()} data-testid="disconnect">
+            Change database
+          </button>
+        </p>
+      </div>
+    </main>
+  );
+}

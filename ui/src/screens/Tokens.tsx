@@ -1,0 +1,218 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { ApiTokenView } from "../bindings/ApiTokenView";
+import type { IssuedApiToken } from "../bindings/IssuedApiToken";
+import type { Problem } from "../bindings/Problem";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Dialog } from "../components/Dialog";
+import { Field, FormError } from "../components/Field";
+import { SecretDialog } from "../components/SecretBox";
+import { formatDate, formatDateTime } from "../lib/format";
+
+export function TokensScreen() {
+  const [tokens, setTokens] = useState<ApiTokenView[] | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [issued, setIssued] = useState<IssuedApiToken | null>(null);
+  const [revoking, setRevoking] = useState<ApiTokenView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    api.listApiTokens().then(
+      (t) => {
+        if (!live) return;
+        setTokens(t);
+        setProblem(null);
+      },
+      (e: unknown) => live && setProblem(toProblem(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [reload]);
+
+  async function revoke(t: ApiTokenView) {
+    setBusy(true);
+    try {
+      const updated = await api.revokeApiToken(t.id);
+      setTokens((cur) => cur?.map((x) => (x.id === updated.id ? updated : x)) ?? null);
+      setProblem(null);
+    } catch (e) {
+      setProblem(toProblem(e));
+    } finally {
+      setBusy(false);
+      setRevoking(null);
+    }
+  }
+
+  return (
+    <section aria-labelledby="tokens-h">
+      <header className="page-head">
+        <div>
+          <h1 id="tokens-h">API tokens</h1>
+          <p className="muted small">Your own tokens for scripts and the HTTP API. A token's secret is shown only when it is created.</p>
+        </div>
+        <button type="button" className="primary" data-testid="new-token" onClick={() => setCreating(true)}>
+          New token
+        </button>
+      </header>
+      <FormError problem={problem} />
+      <div className="table-wrap">
+        <table data-testid="tokens-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Token</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(tokens ?? []).map((t) => (
+              <tr key={t.id} data-testid="token-row">
+                <td className="name-cell">{t.name}</td>
+                <td>
+                  <code>{t.prefix}…</code>
+                </td>
+                <td className="nowrap" title={formatDateTime(t.created_at)}>{formatDate(t.created_at)}</td>
+                <td className="nowrap" title={t.last_used_at ? formatDateTime(t.last_used_at) : undefined}>{t.last_used_at ? formatDate(t.last_used_at) : "Never"}</td>
+                <td className="nowrap" title={t.expires_at ? formatDateTime(t.expires_at) : undefined}>{t.expires_at ? formatDate(t.expires_at) : "Never"}</td>
+                <td>
+                  <span className={`badge state-${t.state}`}>{t.state}</span>
+                </td>
+                <td className="right">
+                  {t.state === "active" && (
+                    <button type="button" className="danger-outline small-btn" onClick={() => setRevoking(t)} data-testid="revoke-token">
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+            {tokens && tokens.length === 0 && (
+              <tr>
+                <td colSpan={7} className="empty">
+                  No API tokens yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {creating && (
+        <NewTokenDialog
+          onCancel={() => setCreating(false)}
+          onCreated={(t) => {
+            setCreating(false);
+            setIssued(t);
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
+      {issued && (
+        <SecretDialog title={`API token “${issued.token.name}”`} what="API token" secret={issued.secret} onClose={() => setIssued(null)}>
+          <p className="muted">Expires {issued.token.expires_at ? formatDateTime(issued.token.expires_at) : "never"}.</p>
+        </SecretDialog>
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke “${revoking.name}”?`}
+          confirmLabel="Revoke token"
+          danger
+          busy={busy}
+          onCancel={() => setRevoking(null)}
+          onConfirm={() => void revoke(revoking)}
+        >
+          <p>
+            Anything using <code>{revoking.prefix}…</code> stops working at once. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function NewTokenDialog({ onCreated, onCancel }: { onCreated: (t: IssuedApiToken) => void; onCancel: () => void }) {
+  const [name, setName] = useState("");
+  const [expiry, setExpiry] = useState<"default" | "days" | "never">("default");
+  const [days, setDays] = useState("90");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const errs = fieldErrors(problem);
+  const daysOk = expiry !== "days" || (/^\d+$/.test(days) && Number(days) >= 1);
+  const ready = name.trim() !== "" && daysOk && !busy;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!ready) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      onCreated(
+        await api.createApiToken({
+          name: name.trim(),
+          expires_in_days: expiry === "days" ? Number(days) : null,
+          never_expires: expiry === "never",
+          user_id: null,
+        }),
+      );
+    } catch (err) {
+      setProblem(toProblem(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="New API token" onEscape={onCancel}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <Field label="Name" value={name} onChange={setName} testId="token-name" error={errs.name} placeholder="e.g. CI deploys" data-autofocus />
+        <fieldset className="expiry">
+          <legend>Expires</legend>
+          <label className="check">
+            <input type="radio" name="expiry" checked={expiry === "default"} onChange={() => setExpiry("default")} data-testid="token-expiry-default" />
+            After the instance's default lifetime
+          </label>
+          <label className="check">
+            <input type="radio" name="expiry" checked={expiry === "days"} onChange={() => setExpiry("days")} data-testid="token-expiry-days" />
+            After
+            <input
+              className="inline-number"
+              type="number"
+              min={1}
+              max={3650}
+              value={days}
+              aria-label="Days"
+              onChange={(e) => {
+                setDays(e.target.value);
+                setExpiry("days");
+              }}
+              data-testid="token-days"
+            />
+            days
+          </label>
+          <label className="check">
+            <input type="radio" name="expiry" checked={expiry === "never"} onChange={() => setExpiry("never")} data-testid="token-expiry-never" />
+            Never
+          </label>
+          {(errs.expires_in_days || errs.never_expires) && <p className="field-error">{errs.expires_in_days ?? errs.never_expires}</p>}
+        </fieldset>
+        <FormError problem={problem} />
+        <div className="actions">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!ready} data-testid="token-submit">
+            {busy ? "Creating…" : "Create token"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

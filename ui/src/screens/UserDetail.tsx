@@ -1,0 +1,283 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { Problem } from "../bindings/Problem";
+import type { Role } from "../bindings/Role";
+import type { UserStatus } from "../bindings/UserStatus";
+import type { UserView } from "../bindings/UserView";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Dialog } from "../components/Dialog";
+import { FormError } from "../components/Field";
+import { PasswordField } from "../components/PasswordField";
+import { usePasswordReport } from "../hooks/usePasswordReport";
+import { passwordReady } from "../lib/password";
+import { SecretDialog } from "../components/SecretBox";
+import { useApp } from "../lib/app";
+import { formatDateTime, fullName } from "../lib/format";
+
+const ROLE_CHOICES: Role[] = ["viewer", "editor", "admin"];
+
+type Pending =
+  | { kind: "status"; status: UserStatus; label: string }
+  | { kind: "reset" }
+  | null;
+
+export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
+  const { session } = useApp();
+  const [user, setUser] = useState<UserView | null>(null);
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<Pending>(null);
+  const [temp, setTemp] = useState<string | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.getUser(id).then(
+      (u) => {
+        if (!live) return;
+        setUser(u);
+        setRoles(u.roles);
+      },
+      (e: unknown) => live && setProblem(toProblem(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  async function run(action: () => Promise<UserView>, done: string) {
+    setBusy(true);
+    setProblem(null);
+    setFlash(null);
+    try {
+      const u = await action();
+      setUser(u);
+      setRoles(u.roles);
+      setFlash(done);
+    } catch (e) {
+      setProblem(toProblem(e));
+    } finally {
+      setBusy(false);
+      setPending(null);
+    }
+  }
+
+  /** Resets to `chosen`, or to a generated password when null. Returns the Problem, if any. */
+  async function reset(chosen: string | null): Promise<Problem | null> {
+    setBusy(true);
+    setProblem(null);
+    setFlash(null);
+    try {
+      const r = await api.resetUserPassword(id, chosen);
+      setUser(r.user);
+      if (r.temporary_password) setTemp(r.temporary_password);
+      setFlash("Password reset. The user must choose a new one at the next sign-in.");
+      setPending(null);
+      return null;
+    } catch (e) {
+      return toProblem(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const self = session?.user.id === id;
+  const rolesChanged = user !== null && [...roles].sort().join() !== [...user.roles].sort().join();
+
+  return (
+    <section aria-labelledby="user-h">
+      <header className="page-head">
+        <div>
+          <button type="button" className="link back" onClick={onBack} data-testid="back-to-users">
+            ← Users
+          </button>
+          <h1 id="user-h">{user ? user.username : "User"}</h1>
+        </div>
+        {user && <span className={`badge big status-${user.status}`}>{user.status}</span>}
+      </header>
+      <FormError problem={problem} />
+      {flash && (
+        <p className="notice ok" role="status">
+          {flash}
+        </p>
+      )}
+      {user && (
+        <div className="detail-grid">
+          <div className="card">
+            <h2>Profile</h2>
+            <dl className="facts">
+              <dt>Name</dt>
+              <dd>{fullName(user) || "—"}</dd>
+              <dt>Email</dt>
+              <dd>
+                {user.email} {user.email_confirmed_at ? <span className="badge ok">confirmed</span> : <span className="badge">unconfirmed</span>}
+              </dd>
+              <dt>Business role</dt>
+              <dd>{user.business_role ?? "—"}</dd>
+              <dt>Created</dt>
+              <dd>{formatDateTime(user.created_at)}</dd>
+              <dt>Updated</dt>
+              <dd>{formatDateTime(user.updated_at)}</dd>
+              <dt>Failed sign-ins</dt>
+              <dd data-testid="failed-sign-ins">{user.failed_sign_ins}</dd>
+              <dt>Locked until</dt>
+              <dd data-testid="locked-until">{user.locked_until ? formatDateTime(user.locked_until) : "Not locked"}</dd>
+              <dt>Password</dt>
+              <dd>{user.must_change_password ? "Temporary: must be changed at next sign-in" : "Set by the user"}</dd>
+            </dl>
+          </div>
+          <div className="stack">
+            <div className="card">
+              <h2>Status</h2>
+              <div className="button-row">
+                {user.status === "active" && (
+                  <button type="button" disabled={busy || self} onClick={() => setPending({ kind: "status", status: "suspended", label: "Suspend" })} data-testid="user-suspend">
+                    Suspend
+                  </button>
+                )}
+                {user.status !== "deactivated" && (
+                  <button type="button" className="danger-outline" disabled={busy || self} onClick={() => setPending({ kind: "status", status: "deactivated", label: "Deactivate" })} data-testid="user-deactivate">
+                    Deactivate
+                  </button>
+                )}
+                {user.status !== "active" && (
+                  <button type="button" disabled={busy} onClick={() => void run(() => api.setUserStatus(id, "active"), "User reactivated.")} data-testid="user-reactivate">
+                    Reactivate
+                  </button>
+                )}
+                {user.locked_until && (
+                  <button type="button" disabled={busy} onClick={() => void run(() => api.unlockUser(id), "User unlocked.")} data-testid="user-unlock">
+                    Unlock
+                  </button>
+                )}
+              </div>
+              {self && <p className="small muted">You cannot suspend or deactivate yourself.</p>}
+            </div>
+            <div className="card">
+              <h2>Roles</h2>
+              <fieldset className="roles">
+                <legend className="sr-only">Roles</legend>
+                {ROLE_CHOICES.map((r) => (
+                  <label key={r} className="check inline">
+                    <input
+                      type="checkbox"
+                      checked={roles.includes(r)}
+                      onChange={(e) => setRoles((cur) => (e.target.checked ? [...cur, r] : cur.filter((x) => x !== r)))}
+                      data-testid={`detail-role-${r}`}
+                    />
+                    {r}
+                  </label>
+                ))}
+              </fieldset>
+              <div className="actions">
+                <button type="button" className="primary" disabled={busy || !rolesChanged || roles.length === 0} onClick={() => void run(() => api.setUserRoles(id, roles), "Roles saved.")} data-testid="user-save-roles">
+                  Save roles
+                </button>
+              </div>
+            </div>
+            <div className="card">
+              <h2>Password</h2>
+              <p className="small muted">Sets a temporary password, shown to you once. The user's sessions end and they must choose a new password.</p>
+              <button type="button" disabled={busy} onClick={() => setPending({ kind: "reset" })} data-testid="user-reset-password">
+                Reset to a temporary password
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+      {pending?.kind === "status" && (
+        <ConfirmDialog
+          title={`${pending.label} ${user?.username ?? "user"}?`}
+          confirmLabel={pending.label}
+          danger={pending.status === "deactivated"}
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void run(() => api.setUserStatus(id, pending.status), `User ${pending.status}.`)}
+        >
+          <p>
+            {pending.status === "suspended"
+              ? "The user cannot sign in until reactivated."
+              : "The user cannot sign in any more; their tokens stop working."}
+          </p>
+        </ConfirmDialog>
+      )}
+      {pending?.kind === "reset" && user && (
+        <ResetPasswordDialog user={user} busy={busy} onCancel={() => setPending(null)} onReset={reset} />
+      )}
+      {temp !== null && (
+        <SecretDialog title="Temporary password" what="temporary password" secret={temp} onClose={() => setTemp(null)}>
+          <p>
+            Give this password to <strong>{user?.username}</strong> through a safe channel. They must change it when they sign in.
+          </p>
+        </SecretDialog>
+      )}
+    </section>
+  );
+}
+
+type ResetProps = {
+  user: UserView;
+  busy: boolean;
+  onCancel: () => void;
+  onReset: (chosen: string | null) => Promise<Problem | null>;
+};
+
+/** Reset to a generated temporary password (shown once afterwards) or to one the admin types. */
+function ResetPasswordDialog({ user, busy, onCancel, onReset }: ResetProps) {
+  const [mode, setMode] = useState<"generate" | "choose">("generate");
+  const [chosen, setChosen] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const report = usePasswordReport(
+    mode === "choose" ? chosen : "",
+    { username: user.username, email: user.email, first_name: user.first_name, last_name: user.last_name },
+    null,
+  );
+  const ready = mode === "generate" || passwordReady(report, chosen);
+  const errs = fieldErrors(problem);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!ready || busy) return;
+    setProblem(await onReset(mode === "choose" ? chosen : null));
+  }
+
+  return (
+    <Dialog title={`Reset the password of ${user.username}?`} onEscape={onCancel}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <p>Their current password stops working and their sessions end. They must choose a new one when they next sign in.</p>
+        <fieldset>
+          <legend className="sr-only">Temporary password</legend>
+          <label className="check">
+            <input type="radio" name="reset-mode" checked={mode === "generate"} onChange={() => setMode("generate")} data-testid="reset-generate" data-autofocus />
+            Generate a temporary password (shown to you once)
+          </label>
+          <label className="check">
+            <input type="radio" name="reset-mode" checked={mode === "choose"} onChange={() => setMode("choose")} data-testid="reset-choose" />
+            Choose the temporary password
+          </label>
+        </fieldset>
+        {mode === "choose" && (
+          <PasswordField
+            label="Temporary password"
+            value={chosen}
+            onChange={setChosen}
+            report={report}
+            testId="reset-password"
+            error={errs.temporary ?? errs.password}
+            autoFocus
+          />
+        )}
+        <FormError problem={problem} />
+        <div className="actions">
+          <button type="button" onClick={onCancel} data-testid="confirm-cancel">
+            Cancel
+          </button>
+          <button type="submit" className="danger" disabled={!ready || busy} data-testid="confirm-ok">
+            Reset password
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,234 @@
+import { useEffect, useState } from "react";
+import { api, toProblem } from "../api/client";
+import type { Page } from "../bindings/Page";
+import type { Problem } from "../bindings/Problem";
+import type { Role } from "../bindings/Role";
+import type { UserStatus } from "../bindings/UserStatus";
+import type { UserView } from "../bindings/UserView";
+import { FormError } from "../components/Field";
+import { formatDateTime, fullName } from "../lib/format";
+import { NewUserForm } from "./NewUser";
+import { UserDetail } from "./UserDetail";
+
+const PAGE_SIZE = 25;
+const ROLES: Role[] = ["admin", "editor", "viewer"];
+const STATUSES: UserStatus[] = ["active", "pending", "suspended", "deactivated"];
+
+type View = { kind: "list" } | { kind: "new-user" } | { kind: "new-admin" } | { kind: "detail"; id: string };
+
+export function UsersScreen() {
+  const [view, setView] = useState<View>({ kind: "list" });
+  const [search, setSearch] = useState("");
+  const [query, setQuery] = useState("");
+  const [role, setRole] = useState<Role | "">("");
+  const [status, setStatus] = useState<UserStatus | "">("");
+  // Cursors of the pages before the current one; the current page's own cursor last.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [page, setPage] = useState<Page<UserView> | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [reload, setReload] = useState(0);
+  const [flash, setFlash] = useState<string | null>(null);
+
+  // Search as one types, lightly debounced.
+  // Only a real change of the search text goes back to the first page.
+  useEffect(() => {
+    const next = search.trim();
+    if (next === query) return;
+    const t = setTimeout(() => {
+      setQuery(next);
+      setCursors([null]);
+    }, 250);
+    return () => clearTimeout(t);
+  }, [search, query]);
+
+  const after = cursors[cursors.length - 1] ?? null;
+  useEffect(() => {
+    if (view.kind !== "list") return;
+    let live = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setLoading(true);
+    api
+      .listUsers({ search: query || null, role: role || null, status: status || null, after, limit: PAGE_SIZE })
+      .then(
+        (p) => {
+          if (!live) return;
+          setPage(p);
+          setProblem(null);
+        },
+        (e: unknown) => live && setProblem(toProblem(e)),
+      )
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [query, role, status, after, view.kind, reload]);
+
+  if (view.kind === "new-user" || view.kind === "new-admin") {
+    return (
+      <NewUserForm
+        admin={view.kind === "new-admin"}
+        onCancel={() => setView({ kind: "list" })}
+        onCreated={(u) => {
+          setFlash(`${view.kind === "new-admin" ? "Admin" : "User"} ${u.username} created.`);
+          setCursors([null]);
+          setView({ kind: "list" });
+        }}
+      />
+    );
+  }
+  if (view.kind === "detail") {
+    return (
+      <UserDetail
+        id={view.id}
+        onBack={() => {
+          setReload((r) => r + 1);
+          setView({ kind: "list" });
+        }}
+      />
+    );
+  }
+
+  const items = page?.items ?? [];
+  const total = page ? Number(page.total) : 0;
+  const first = (cursors.length - 1) * PAGE_SIZE + 1;
+
+  return (
+    <section aria-labelledby="users-h">
+      <header className="page-head">
+        <h1 id="users-h">Users</h1>
+        <div className="head-actions">
+          <button type="button" onClick={() => setView({ kind: "new-admin" })} data-testid="new-admin">
+            New admin
+          </button>
+          <button type="button" className="primary" onClick={() => setView({ kind: "new-user" })} data-testid="new-user">
+            New user
+          </button>
+        </div>
+      </header>
+      {flash && (
+        <p className="notice ok" role="status" data-testid="flash">
+          {flash}
+        </p>
+      )}
+      <div className="filters" role="search">
+        <div className="field grow">
+          <label htmlFor="users-search">Search</label>
+          <input
+            id="users-search"
+            type="search"
+            placeholder="Username, email or name"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            data-testid="users-search"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="users-role">Role</label>
+          <select
+            id="users-role"
+            value={role}
+            onChange={(e) => {
+              setRole(e.target.value as Role | "");
+              setCursors([null]);
+            }}
+            data-testid="users-role"
+          >
+            <option value="">Any role</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="users-status">Status</label>
+          <select
+            id="users-status"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as UserStatus | "");
+              setCursors([null]);
+            }}
+            data-testid="users-status"
+          >
+            <option value="">Any status</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <FormError problem={problem} />
+      <div className="table-wrap">
+        <table data-testid="users-table" aria-busy={loading}>
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((u) => (
+              <tr key={u.id} data-testid="user-row" data-username={u.username} onClick={() => setView({ kind: "detail", id: u.id })}>
+                <td className="name-cell">
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      setView({ kind: "detail", id: u.id });
+                    }}
+                  >
+                    {u.username}
+                  </button>
+                  {u.locked_until && <span className="badge warn"> locked</span>}
+                </td>
+                <td className="name-cell">{fullName(u)}</td>
+                <td>{u.email}</td>
+                <td>{u.roles.join(", ")}</td>
+                <td>
+                  <span className={`badge status-${u.status}`}>{u.status}</span>
+                </td>
+                <td className="nowrap">{formatDateTime(u.created_at)}</td>
+              </tr>
+            ))}
+            {page && items.length === 0 && (
+              <tr>
+                <td colSpan={6} className="empty">
+                  No users match.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="pager">
+        <span className="muted small" aria-live="polite">
+          {page && items.length > 0 ? `${first}–${first + items.length - 1} of ${total}` : loading ? "Loading…" : ""}
+        </span>
+        <button type="button" disabled={cursors.length <= 1 || loading} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="users-prev">
+          Previous
+        </button>
+        <button
+          type="button"
+          disabled={!page?.next_cursor || loading}
+          onClick={() => {
+            const n = page?.next_cursor;
+            if (n) setCursors((c) => [...c, n]);
+          }}
+          data-testid="users-next"
+        >
+          Next
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppState, PresetInfo } from "../api/shell-types";
+import type { PasswordPolicy } from "../bindings/PasswordPolicy";
+import { AppContext } from "../lib/app";
+import { ClipboardProvider } from "../lib/clipboard";
+import { ALL_PASS, problem, report, user } from "../test/fixtures";
+import { calls, onInvoke, resetInvoke } from "../test/tauri-mock";
+import { SetupWizard } from "./Wizard";
+
+vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
+
+const recommended: PasswordPolicy = {
+  min_length: 12, max_length: 128, require_uppercase: false, require_lowercase: false, require_digit: false, require_special: false,
+  min_character_classes: 0, forbid_whitespace: false, forbid_personal_info: true, min_strength_score: 3, forbid_common: true,
+};
+const presets: PresetInfo[] = [
+  { preset: "recommended", label: "Recommended", policy: recommended },
+  { preset: "seed000", label: "Seed 000", policy: { ...recommended, min_length: 8, require_special: true, min_strength_score: 0 } },
+];
+const state: AppState = {
+  connection: { kind: "local", label: "Local database", detail: "/tmp/g.db" },
+  instance: { initialized: false, instance_id: null, organization: null, created_at: null },
+  session: null,
+  preferences: { clipboard_clear_seconds: 30 },
+};
+
+function renderWizard(refresh = vi.fn(() => Promise.resolve())) {
+  render(
+    <AppContext.Provider value={{ state, setState: () => undefined, refresh, session: null }}>
+      <ClipboardProvider>
+        <SetupWizard />
+      </ClipboardProvider>
+    </AppContext.Provider>,
+  );
+  return refresh;
+}
+
+const t = (id: string) => screen.getByTestId(id);
+
+describe("setup wizard", () => {
+  beforeEach(() => resetInvoke());
+
+  it("walks organization → admin → policy → review → done, and shows the token once", async () => {
+    onInvoke((cmd, args) => {
+      switch (cmd) {
+        case "policy_presets":
+          return Promise.resolve(presets);
+        case "suggested_blocked_domains":
+          return Promise.resolve(["gmail.com"]);
+        case "evaluate_password":
+          return Promise.resolve(String(args?.candidate).length >= 12 ? ALL_PASS : report({}));
+        case "setup":
+          return Promise.resolve({
+            access_token: { access_token: "eyJ.secret.token", token_type: "Bearer", expires_at: "2026-01-01T01:00:00Z" },
+            admin: user({ username: "jlopez", roles: ["admin"] }),
+            account: { id: "a1", name: "Acme", plan: "standard", metadata: {}, created_at: "2026-01-01T00:00:00Z", created_by: null },
+            instance_id: "i1",
+          });
+        case "copy_secret":
+          return Promise.resolve({ clears_at: "2026-01-01T00:00:30Z", seconds: 30 });
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    const refresh = renderWizard();
+
+    expect(t("wizard-next")).toBeDisabled();
+    await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+
+    await userEvent.type(t("wizard-first-name"), "Julia");
+    await userEvent.type(t("wizard-last-name"), "Lopez");
+    await userEvent.type(t("wizard-username"), "jlopez");
+    await userEvent.type(t("wizard-email"), "julia@acme.test");
+    await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+    await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-4");
+    expect(await screen.findByText("The passwords do not match.")).toBeInTheDocument();
+    expect(t("wizard-next")).toBeDisabled();
+    await userEvent.type(t("wizard-password-confirm"), "2");
+    await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+    await userEvent.click(t("wizard-next"));
+
+    const preset = await screen.findByTestId("wizard-policy-preset");
+    expect(preset).toHaveValue("recommended");
+    await userEvent.selectOptions(preset, "seed000");
+    await userEvent.selectOptions(preset, "recommended");
+    await userEvent.click(t("wizard-next"));
+
+    await waitFor(() => expect(t("wizard-finish")).toBeEnabled());
+    await userEvent.click(t("wizard-finish"));
+
+    expect(await screen.findByTestId("token-value")).toHaveTextContent("eyJ.secret.token");
+    const setup = calls.find((c) => c.command === "setup")?.args?.request;
+    expect(setup).toEqual({
+      organization: "Acme", first_name: "Julia", last_name: "Lopez", username: "jlopez", email: "julia@acme.test",
+      password: "Harbour-Lantern-42", password_policy: recommended, blocked_email_domains: ["gmail.com"], plan: null,
+    });
+
+    await userEvent.click(t("copy-button"));
+    expect(calls).toContainEqual({ command: "copy_secret", args: { text: "eyJ.secret.token" } });
+    expect(t("close-dialog")).toBeDisabled();
+    await userEvent.click(t("confirm-saved"));
+    await userEvent.click(t("close-dialog"));
+    expect(refresh).toHaveBeenCalled();
+    expect(screen.queryByTestId("token-value")).toBeNull();
+  });
+
+  it("takes the admin back to the step of a field the server refused", async () => {
+    onInvoke((cmd) => {
+      switch (cmd) {
+        case "policy_presets":
+          return Promise.resolve(presets);
+        case "suggested_blocked_domains":
+          return Promise.resolve([]);
+        case "evaluate_password":
+          return Promise.resolve(ALL_PASS);
+        case "setup":
+          return Promise.reject(problem({ errors: [{ field: "email", code: "blocked_domain", message: "This email domain is not allowed." }] }));
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    renderWizard();
+    await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+    await userEvent.type(t("wizard-first-name"), "Julia");
+    await userEvent.type(t("wizard-email"), "julia@gmail.com");
+    await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+    await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-42");
+    await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+    await userEvent.click(t("wizard-next"));
+    await userEvent.click(await screen.findByTestId("wizard-next"));
+    await waitFor(() => expect(t("wizard-finish")).toBeEnabled());
+    await userEvent.click(t("wizard-finish"));
+
+    expect(await screen.findByTestId("wizard-email-error")).toHaveTextContent("This email domain is not allowed.");
+    expect(t("wizard-email")).toHaveValue("julia@gmail.com");
+  });
+});

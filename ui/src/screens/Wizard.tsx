@@ -1,0 +1,293 @@
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { api, fieldErrors, toProblem } from "../api/client";
+import type { PresetInfo } from "../api/shell-types";
+import type { PasswordPolicy } from "../bindings/PasswordPolicy";
+import type { Problem } from "../bindings/Problem";
+import type { SetupDone } from "../bindings/SetupDone";
+import { Field, FormError } from "../components/Field";
+import { PasswordField } from "../components/PasswordField";
+import { passwordReady, policyErrors } from "../lib/password";
+import { PasswordFeedback } from "../components/PasswordFeedback";
+import { PolicyEditor } from "../components/PolicyEditor";
+import { SecretBox } from "../components/SecretBox";
+import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useApp } from "../lib/app";
+import { formatDateTime, orNull } from "../lib/format";
+
+const STEPS = ["Organization", "First admin", "Password policy", "Review", "Done"] as const;
+const ADMIN_FIELDS = new Set(["first_name", "last_name", "username", "email", "password"]);
+const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
+
+export function SetupWizard() {
+  const { refresh, state, setState } = useApp();
+  const [step, setStep] = useState(0);
+  const [org, setOrg] = useState("");
+  const [firstName, setFirstName] = useState("");
+  const [lastName, setLastName] = useState("");
+  const [username, setUsername] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [presets, setPresets] = useState<PresetInfo[]>([]);
+  const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
+  const [domains, setDomains] = useState<string | null>(null);
+  const [preview, setPreview] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [presetsProblem, setPresetsProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<SetupDone | null>(null);
+  const [saved, setSaved] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.policyPresets().then(
+      (p) => {
+        if (!live) return;
+        setPresets(p);
+        const rec = p.find((x) => x.preset === "recommended") ?? p[0];
+        if (rec) setPolicy((cur) => cur ?? { ...rec.policy });
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setPresetsProblem(toProblem(e));
+      },
+    );
+    api.suggestedBlockedDomains().then(
+      (d) => live && setDomains((cur) => cur ?? d.join("\n")),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // On a new step, focus goes to its first field (autoFocus) or, if none took it, its heading.
+  const cardRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || !cardRef.current?.contains(active)) headingRef.current?.focus();
+  }, [step]);
+
+  const context = { username: orNull(username), email: orNull(email), first_name: orNull(firstName), last_name: orNull(lastName) };
+  const adminReport = usePasswordReport(password, context, policy);
+  const previewReport = usePasswordReport(preview, NO_CONTEXT, policy);
+
+  const errs = fieldErrors(problem);
+  const pErrs = policyErrors(errs);
+  const adminOk = firstName.trim() !== "" && email.trim() !== "" && passwordReady(adminReport, password, confirm);
+
+  function next(e: FormEvent) {
+    e.preventDefault();
+    if (step === 0 && org.trim() === "") return;
+    if (step === 1 && !adminOk) return;
+    setStep((s) => s + 1);
+  }
+
+  async function finish(e: FormEvent) {
+    e.preventDefault();
+    if (!adminReport.passed) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      const blocked = domains === null ? null : domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
+      const result = await api.setup({
+        organization: org.trim(),
+        first_name: firstName.trim(),
+        last_name: orNull(lastName),
+        username: orNull(username),
+        email: email.trim(),
+        password,
+        password_policy: policy,
+        blocked_email_domains: blocked,
+        plan: null,
+      });
+      setPassword("");
+      setConfirm("");
+      setPreview("");
+      setDone(result);
+      setStep(4);
+    } catch (err) {
+      const p = toProblem(err);
+      setProblem(p);
+      const fields = p.errors.map((x) => x.field);
+      if (fields.includes("organization")) setStep(0);
+      else if (fields.some((f) => ADMIN_FIELDS.has(f))) setStep(1);
+      else if (fields.some((f) => f.startsWith("password_policy") || f === "blocked_email_domains")) setStep(2);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const back = (
+    <button type="button" onClick={() => setStep((s) => s - 1)}>
+      Back
+    </button>
+  );
+
+  return (
+    <main className="wizard-page">
+      <div className="card wizard" ref={cardRef}>
+        <header>
+          <p className="eyebrow">Set up Gatehouse · {state.connection?.label}</p>
+          <ol className="steps" aria-label="Setup steps">
+            {STEPS.map((s, i) => (
+              <li key={s} className={i === step ? "current" : i < step ? "past" : ""} aria-current={i === step ? "step" : undefined}>
+                <span className="num">{i + 1}</span> {s}
+              </li>
+            ))}
+          </ol>
+          <h1 ref={headingRef} tabIndex={-1}>
+            {
+              [
+                "Your organization",
+                "The first administrator",
+                "Password policy for everyone else",
+                "Review",
+                "Gatehouse is ready",
+              ][step]
+            }
+          </h1>
+        </header>
+
+        {step === 0 && (
+          <form onSubmit={next} noValidate>
+            <p className="muted">The organization becomes the first account. You can add more accounts later.</p>
+            <Field label="Organization name" value={org} onChange={setOrg} testId="wizard-org-name" error={errs.organization} autoFocus required />
+            <FormError problem={problem && problem.errors.length === 0 ? problem : null} />
+            <div className="actions">
+              <button
+                type="button"
+                className="link push-left"
+                data-testid="disconnect"
+                onClick={() => {
+                  api.disconnect().then(setState, (e: unknown) => setProblem(toProblem(e)));
+                }}
+              >
+                Use another database
+              </button>
+              <button type="submit" className="primary" data-testid="wizard-next" disabled={org.trim() === ""}>
+                Next
+              </button>
+            </div>
+          </form>
+        )}
+
+        {step === 1 && (
+          <form onSubmit={next} noValidate>
+            <div className="grid-2">
+              <Field label="First name" value={firstName} onChange={setFirstName} testId="wizard-first-name" error={errs.first_name} autoComplete="given-name" autoFocus required />
+              <Field label="Last name" value={lastName} onChange={setLastName} testId="wizard-last-name" error={errs.last_name} autoComplete="family-name" />
+              <Field label="Username" value={username} onChange={setUsername} testId="wizard-username" error={errs.username} autoComplete="username" hint="Made from the email if left empty." />
+              <Field label="Email" type="email" value={email} onChange={setEmail} testId="wizard-email" error={errs.email} autoComplete="email" required />
+            </div>
+            <PasswordField
+              label="Password"
+              value={password}
+              onChange={setPassword}
+              report={adminReport}
+              testId="wizard-password"
+              error={errs.password}
+              confirm={{ value: confirm, onChange: setConfirm, testId: "wizard-password-confirm" }}
+            />
+            <div className="actions">
+              {back}
+              <button type="submit" className="primary" data-testid="wizard-next" disabled={!adminOk}>
+                Next
+              </button>
+            </div>
+          </form>
+        )}
+
+        {step === 2 && (
+          <form onSubmit={next} noValidate>
+            <p className="muted">These rules apply to every new or reset password, including yours. You can change them later in Settings.</p>
+            {policy ? (
+              <PolicyEditor policy={policy} onChange={setPolicy} presets={presets} errors={pErrs} presetTestId="wizard-policy-preset" />
+            ) : presetsProblem ? (
+              <p className="notice bad" role="alert">
+                The presets could not be loaded ({presetsProblem.detail || presetsProblem.title}). Gatehouse will use its recommended policy; you can
+                change it later in Settings.
+              </p>
+            ) : (
+              <p className="muted">Loading presets…</p>
+            )}
+            <div className="preview">
+              <Field label="Try a password against these rules" type="password" value={preview} onChange={setPreview} testId="policy-preview" autoComplete="off" />
+              <PasswordFeedback state={previewReport} id="wizard-preview-feedback" />
+            </div>
+            <div className="field">
+              <label htmlFor="wizard-domains">Blocked email domains (one per line)</label>
+              <textarea id="wizard-domains" rows={3} value={domains ?? ""} onChange={(e) => setDomains(e.target.value)} data-testid="wizard-blocked-domains" />
+              {errs.blocked_email_domains && <p className="field-error">{errs.blocked_email_domains}</p>}
+            </div>
+            <div className="actions">
+              {back}
+              <button type="submit" className="primary" data-testid="wizard-next" disabled={!policy && !presetsProblem}>
+                Next
+              </button>
+            </div>
+          </form>
+        )}
+
+        {step === 3 && (
+          <form onSubmit={(e) => void finish(e)} noValidate>
+            <dl className="review">
+              <dt>Organization</dt>
+              <dd>{org}</dd>
+              <dt>Administrator</dt>
+              <dd>
+                {firstName} {lastName} · {username || "(from email)"} · {email}
+              </dd>
+              <dt>Password policy</dt>
+              <dd>
+                {presets.find((p) => policy && JSON.stringify(p.policy) === JSON.stringify(policy))?.label ?? "Custom"}
+                {policy && ` · at least ${policy.min_length} characters · strength ≥ ${policy.min_strength_score}`}
+              </dd>
+              <dt>Blocked domains</dt>
+              <dd>{domains?.split(/[\s,]+/).filter(Boolean).join(", ") || "None"}</dd>
+            </dl>
+            {adminReport.current && !adminReport.passed && (
+              <p className="notice bad" role="alert">
+                Your password does not meet the policy you chose. Go back and change the password or the policy.
+              </p>
+            )}
+            <FormError problem={problem} />
+            <div className="actions">
+              {back}
+              <button type="submit" className="primary" data-testid="wizard-finish" disabled={busy || !adminReport.passed}>
+                {busy ? "Setting up…" : "Create instance"}
+              </button>
+            </div>
+          </form>
+        )}
+
+        {step === 4 && done && (
+          <div>
+            <p>
+              <strong>{done.account.name}</strong> is set up and you are signed in as <strong>{done.admin.username}</strong>.
+            </p>
+            <p className="muted">
+              Your access token (for scripts and the API) expires {formatDateTime(done.access_token.expires_at)}.
+            </p>
+            <SecretBox secret={done.access_token.access_token} what="access token" confirmed={saved} onConfirmed={setSaved} />
+            <div className="actions">
+              <button
+                type="button"
+                className="primary"
+                data-testid="close-dialog"
+                disabled={!saved}
+                onClick={() => {
+                  setDone(null);
+                  void refresh();
+                }}
+              >
+                Continue to Gatehouse
+              </button>
+            </div>
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}

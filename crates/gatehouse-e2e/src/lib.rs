@@ -1,0 +1,1 @@
+//! Nothing but the end-to-end test in `tests/window.rs`; see scripts/test-e2e.

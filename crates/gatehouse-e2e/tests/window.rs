@@ -1,0 +1,471 @@
+//! The desktop app end to end, in a real window: the built binary under Xvfb, driven
+//! through WebDriver (tauri-driver + WebKitWebDriver), on a fresh local database.
+//!
+//! `scripts/test-e2e` sets everything up and runs this with:
+//! - `GATEHOUSE_E2E_APP`: absolute path of the built app (with the custom-protocol feature);
+//! - `GATEHOUSE_E2E_WEBDRIVER`: tauri-driver's URL, e.g. `http://127.0.0.1:4444`;
+//! - `GATEHOUSE_E2E_ARTIFACTS`: where the screenshots go;
+//! - `GATEHOUSE_E2E_REQUIRED=1`: a missing piece fails instead of skipping.
+//!
+//! Without the app or the driver the test prints why and passes, so a plain
+//! `cargo test --workspace` needs neither.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const ORG: &str = "Acme Provisioning";
+const ADMIN: &str = "ada.admin";
+const ADMIN_PASSWORD: &str = "Velvet-Harbor-Quartz-58";
+const WEAK_PASSWORD: &str = "password";
+const STRONG_PASSWORD: &str = "Juniper!Orbit7-Cascade";
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Setup {
+    app: PathBuf,
+    webdriver: String,
+    artifacts: PathBuf,
+}
+
+/// What the test needs, or the reason it cannot run here.
+fn setup() -> Result<Setup, String> {
+    let app = std::env::var_os("GATEHOUSE_E2E_APP")
+        .map(PathBuf::from)
+        .ok_or("GATEHOUSE_E2E_APP is not set (run scripts/test-e2e)")?;
+    if !app.is_file() {
+        return Err(format!("the app binary {} does not exist", app.display()));
+    }
+    let webdriver = std::env::var("GATEHOUSE_E2E_WEBDRIVER")
+        .map_err(|_| "GATEHOUSE_E2E_WEBDRIVER (tauri-driver's URL) is not set")?;
+    let artifacts = std::env::var_os("GATEHOUSE_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/e2e"));
+    std::fs::create_dir_all(&artifacts).map_err(|e| e.to_string())?;
+    Ok(Setup {
+        app,
+        webdriver,
+        artifacts,
+    })
+}
+
+fn required() -> bool {
+    std::env::var_os("GATEHOUSE_E2E_REQUIRED").is_some_and(|v| v == "1")
+}
+
+/// The window, with helpers that find elements by `data-testid` and wait for them.
+struct Window {
+    client: Client,
+    artifacts: PathBuf,
+    shots: usize,
+}
+
+fn by_id(test_id: &str) -> String {
+    format!("[data-testid='{test_id}']")
+}
+
+impl Window {
+    async fn open(setup: &Setup) -> Window {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": setup.app.to_string_lossy() }),
+        );
+        caps.insert("browserName".into(), json!("wry"));
+        let client = ClientBuilder::rustls()
+            .expect("rustls client")
+            .capabilities(caps)
+            .connect(&setup.webdriver)
+            .await
+            .expect("a WebDriver session on the app (is tauri-driver running?)");
+        Window {
+            client,
+            artifacts: setup.artifacts.clone(),
+            shots: 0,
+        }
+    }
+
+    /// Waits until `condition` holds, or fails with `what` (and a screenshot).
+    async fn eventually<F, Fut>(&mut self, what: &str, mut condition: F)
+    where
+        F: FnMut(Client) -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let started = Instant::now();
+        while started.elapsed() < WAIT {
+            if condition(self.client.clone()).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        self.shot("failure").await;
+        panic!("timed out after {WAIT:?} waiting until {what}");
+    }
+
+    /// The element with this test id, once it is displayed.
+    async fn el(&mut self, test_id: &str) -> Element {
+        let css = by_id(test_id);
+        self.eventually(&format!("[{test_id}] is shown"), |c| {
+            let css = css.clone();
+            async move {
+                match c.find(Locator::Css(&css)).await {
+                    Ok(e) => e.is_displayed().await.unwrap_or(false),
+                    Err(_) => false,
+                }
+            }
+        })
+        .await;
+        self.client.find(Locator::Css(&css)).await.unwrap()
+    }
+
+    async fn all(&self, test_id: &str) -> Vec<Element> {
+        self.client
+            .find_all(Locator::Css(&by_id(test_id)))
+            .await
+            .unwrap_or_default()
+    }
+
+    async fn type_into(&mut self, test_id: &str, text: &str) {
+        let field = self.el(test_id).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks once the element is enabled.
+    async fn click(&mut self, test_id: &str) {
+        self.wait_enabled(test_id, true).await;
+        self.el(test_id).await.click().await.unwrap();
+    }
+
+    async fn wait_enabled(&mut self, test_id: &str, enabled: bool) {
+        let css = by_id(test_id);
+        let state = if enabled { "enabled" } else { "disabled" };
+        self.eventually(&format!("[{test_id}] is {state}"), |c| {
+            let css = css.clone();
+            async move {
+                match c.find(Locator::Css(&css)).await {
+                    Ok(e) => e.is_enabled().await.ok() == Some(enabled),
+                    Err(_) => false,
+                }
+            }
+        })
+        .await;
+    }
+
+    async fn text(&mut self, test_id: &str) -> String {
+        self.el(test_id).await.text().await.unwrap()
+    }
+
+    async fn wait_text(&mut self, test_id: &str, needle: &str) {
+        let css = by_id(test_id);
+        let needle_owned = needle.to_owned();
+        self.eventually(&format!("[{test_id}] says {needle:?}"), |c| {
+            let (css, needle) = (css.clone(), needle_owned.clone());
+            async move {
+                match c.find(Locator::Css(&css)).await {
+                    Ok(e) => e.text().await.is_ok_and(|t| t.contains(&needle)),
+                    Err(_) => false,
+                }
+            }
+        })
+        .await;
+    }
+
+    /// The password rules shown, as (passed, text) pairs.
+    async fn rules(&self) -> Vec<(bool, String)> {
+        let mut rules = Vec::new();
+        for rule in self.all("password-rule").await {
+            let passed = rule.attr("data-passed").await.unwrap().as_deref() == Some("true");
+            rules.push((passed, rule.text().await.unwrap_or_default()));
+        }
+        rules
+    }
+
+    async fn wait_rules(&mut self, all_pass: bool) {
+        let what = if all_pass {
+            "every password rule passes"
+        } else {
+            "some password rule fails"
+        };
+        self.eventually(what, |c| async move {
+            let Ok(rules) = c.find_all(Locator::Css(&by_id("password-rule"))).await else {
+                return false;
+            };
+            let mut passed = Vec::new();
+            for r in &rules {
+                passed.push(r.attr("data-passed").await.ok().flatten().as_deref() == Some("true"));
+            }
+            !passed.is_empty() && passed.iter().all(|p| *p) == all_pass
+        })
+        .await;
+    }
+
+    async fn shot(&mut self, name: &str) {
+        self.shots += 1;
+        let path = self.artifacts.join(format!("{:02}-{name}.png", self.shots));
+        match self.client.screenshot().await {
+            Ok(png) => std::fs::write(&path, png).unwrap(),
+            Err(e) => eprintln!("screenshot {name} failed: {e}"),
+        }
+    }
+}
+
+/// The X clipboard, read the way another application would.
+fn clipboard() -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip (apt install xclip)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The formats the clipboard's owner offers (clipboard managers read the hints here).
+fn clipboard_targets() -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard", "-t", "TARGETS"])
+        .output()
+        .expect("xclip");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_up_a_fresh_instance_and_provisions_a_user_and_an_account() {
+    let setup = match setup() {
+        Ok(setup) => setup,
+        Err(reason) if required() => panic!("GATEHOUSE_E2E_REQUIRED=1 but {reason}"),
+        Err(reason) => {
+            eprintln!("skipping the desktop end-to-end test: {reason}");
+            return;
+        }
+    };
+    let started = Instant::now();
+    let mut w = Window::open(&setup).await;
+    let outcome = tokio::spawn(async move {
+        flow(&mut w).await;
+        w
+    })
+    .await;
+    match outcome {
+        Ok(w) => {
+            let _ = w.client.close().await;
+            eprintln!(
+                "desktop end to end: passed in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+    }
+}
+
+async fn flow(w: &mut Window) {
+    // Connect: a fresh local database leads to the setup wizard.
+    w.el("connect-local").await;
+    w.shot("connect").await;
+
+    // The capabilities grant the app's commands only: Tauri's own APIs are refused.
+    let outcome = w
+        .client
+        .execute(
+            "return window.__TAURI_INTERNALS__.invoke('plugin:app|version')\
+               .then(v => 'allowed: ' + v, e => 'refused: ' + e)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let outcome = outcome.as_str().unwrap_or_default().to_owned();
+    eprintln!("Tauri API call from the page: {outcome}");
+    assert!(outcome.starts_with("refused"), "{outcome}");
+    w.click("connect-local").await;
+
+    // Wizard, step 1: the organization.
+    w.type_into("wizard-org-name", ORG).await;
+    w.shot("wizard-organization").await;
+    w.click("wizard-next").await;
+
+    // Step 2: the first admin, whose password is checked live.
+    w.type_into("wizard-first-name", "Ada").await;
+    w.type_into("wizard-last-name", "Lovelace").await;
+    w.type_into("wizard-username", ADMIN).await;
+    w.type_into("wizard-email", "ada@acme.test").await;
+    w.type_into("wizard-password", ADMIN_PASSWORD).await;
+    w.type_into("wizard-password-confirm", ADMIN_PASSWORD).await;
+    w.wait_rules(true).await;
+    w.shot("wizard-admin").await;
+    w.click("wizard-next").await;
+
+    // Step 3: the password policy for everyone else (the recommended preset).
+    w.el("wizard-policy-preset").await;
+    w.shot("wizard-policy").await;
+    w.click("wizard-next").await;
+
+    // Step 4: review and create.
+    w.el("wizard-finish").await;
+    w.shot("wizard-review").await;
+    w.click("wizard-finish").await;
+
+    // Done: the access token, shown once, copied to the clipboard from Rust.
+    let token = w.text("token-value").await;
+    assert!(token.len() > 40, "an access token is shown, got {token:?}");
+    w.click("copy-button").await;
+    w.wait_text("clipboard-countdown", "Copied").await;
+    assert_eq!(
+        clipboard().trim(),
+        token.trim(),
+        "the clipboard holds the token"
+    );
+    let targets = clipboard_targets();
+    eprintln!(
+        "clipboard targets: {}",
+        targets.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+    assert!(
+        targets.contains("x-kde-passwordManagerHint"),
+        "the copy is marked as a secret for clipboard managers: {targets}"
+    );
+    w.shot("wizard-token").await;
+    w.wait_enabled("close-dialog", false).await;
+    w.click("confirm-saved").await;
+    w.click("close-dialog").await;
+
+    // Signed in as the new admin, who is listed; sign out.
+    w.el("nav-users").await;
+    w.eventually("the admin appears in the user list", |c| async move {
+        c.find(Locator::Css(&format!(
+            "[data-testid='user-row'][data-username='{ADMIN}']"
+        )))
+        .await
+        .is_ok()
+    })
+    .await;
+    w.shot("users-after-setup").await;
+    w.click("sign-out").await;
+    assert_ne!(
+        clipboard().trim(),
+        token.trim(),
+        "signing out cleared the token from the clipboard"
+    );
+
+    // A wrong password fails with a message; the right one signs in.
+    w.type_into("signin-login", ADMIN).await;
+    w.type_into("signin-password", "not-the-password").await;
+    w.click("signin-submit").await;
+    w.wait_text("form-error", "").await;
+    let error = w.text("form-error").await;
+    assert!(
+        error.to_lowercase().contains("password") || error.to_lowercase().contains("invalid"),
+        "the sign-in error says why: {error:?}"
+    );
+    w.shot("sign-in-failed").await;
+    w.type_into("signin-password", ADMIN_PASSWORD).await;
+    w.click("signin-submit").await;
+
+    // New user: a weak password shows failing rules and keeps submit disabled.
+    w.click("nav-users").await;
+    w.click("new-user").await;
+    w.type_into("user-username", "grace").await;
+    w.type_into("user-email", "grace@acme.test").await;
+    w.type_into("user-password", WEAK_PASSWORD).await;
+    w.wait_rules(false).await;
+    let failing: Vec<String> = w
+        .rules()
+        .await
+        .into_iter()
+        .filter(|(passed, _)| !passed)
+        .map(|(_, text)| text)
+        .collect();
+    assert!(!failing.is_empty(), "a weak password fails some rule");
+    w.el("strength-meter").await;
+    w.wait_enabled("user-submit", false).await;
+    w.shot("new-user-weak-password").await;
+
+    // A strong one passes every rule, and the user appears in the list.
+    w.type_into("user-password", STRONG_PASSWORD).await;
+    w.wait_rules(true).await;
+    w.shot("new-user-strong-password").await;
+    w.click("user-submit").await;
+    w.el("users-table").await;
+    w.eventually("grace appears in the user list", |c| async move {
+        c.find(Locator::Css(
+            "[data-testid='user-row'][data-username='grace']",
+        ))
+        .await
+        .is_ok()
+    })
+    .await;
+    w.shot("users-with-grace").await;
+
+    // New account: its default API token is shown once.
+    w.click("nav-accounts").await;
+    w.click("new-account").await;
+    w.type_into("account-name", "Globex").await;
+    w.type_into("account-username", "hank").await;
+    w.type_into("account-email", "hank@globex.test").await;
+    w.type_into("account-password", "Saffron-Lantern-Meadow-33")
+        .await;
+    w.wait_rules(true).await;
+    w.shot("new-account").await;
+    w.click("account-submit").await;
+    let api_token = w.text("token-value").await;
+    assert!(
+        api_token.len() > 20,
+        "the account's API token is shown, got {api_token:?}"
+    );
+    w.shot("account-token").await;
+
+    // Once: after confirming it was saved and closing, the secret is nowhere on the page.
+    w.click("confirm-saved").await;
+    w.click("close-dialog").await;
+    w.eventually("the token dialog closes", |c| async move {
+        c.find(Locator::Css(&by_id("token-value"))).await.is_err()
+    })
+    .await;
+    let page = w.client.source().await.unwrap();
+    assert!(
+        !page.contains(&api_token),
+        "the API token is shown only once"
+    );
+    w.shot("accounts-after-token").await;
+
+    // A shorter clipboard delay in Settings; a new API token copied is cleared after it.
+    w.click("nav-settings").await;
+    w.type_into("settings-clipboard-clear-seconds", "5").await;
+    w.click("settings-save").await;
+    w.eventually("the settings are saved", |c| async move {
+        c.find(Locator::Css("[role='status'].saved")).await.is_ok()
+    })
+    .await;
+    w.shot("settings").await;
+    w.click("nav-tokens").await;
+    w.click("new-token").await;
+    w.type_into("token-name", "CI deploys").await;
+    w.click("token-submit").await;
+    let ci_token = w.text("token-value").await;
+    w.click("copy-button").await;
+    w.wait_text("clipboard-countdown", "Copied").await;
+    assert_eq!(
+        clipboard().trim(),
+        ci_token.trim(),
+        "the clipboard holds the new token"
+    );
+    let copied = Instant::now();
+    w.shot("token-copied").await;
+    let expected = ci_token.trim().to_owned();
+    w.eventually("the clipboard is cleared after 5 s", move |_| {
+        let expected = expected.clone();
+        async move { clipboard().trim() != expected }
+    })
+    .await;
+    let cleared_after = copied.elapsed();
+    assert!(
+        cleared_after >= Duration::from_secs(3),
+        "cleared only after the delay, not at once ({cleared_after:?})"
+    );
+    eprintln!(
+        "the clipboard was cleared {:.1} s after Copy",
+        cleared_after.as_secs_f64()
+    );
+}

@@ -1,0 +1,139 @@
+//! What the app keeps in its config dir: connection profiles and preferences, as
+//! JSON. Neither holds a secret (profile passwords go to the OS keychain).
+
+use std::path::{Path, PathBuf};
+
+use gatehouse_domain::{ErrorCode, Problem};
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::types::{AppPreferences, RemoteProfileView};
+
+/// Where this desktop keeps its files.
+#[derive(Clone, Debug)]
+pub struct AppDirs {
+    pub config: PathBuf,
+    pub data: PathBuf,
+}
+
+impl AppDirs {
+    pub fn local_database(&self) -> PathBuf {
+        self.data.join("gatehouse.sqlite3")
+    }
+
+    fn profiles(&self) -> PathBuf {
+        self.config.join("profiles.json")
+    }
+
+    fn preferences(&self) -> PathBuf {
+        self.config.join("preferences.json")
+    }
+
+    pub fn load_profiles(&self) -> Vec<RemoteProfileView> {
+        read_json(&self.profiles()).unwrap_or_default()
+    }
+
+    /// Adds or replaces the profile of the same name.
+    pub fn save_profile(&self, profile: RemoteProfileView) -> Result<(), Problem> {
+        let mut profiles = self.load_profiles();
+        profiles.retain(|p| p.name != profile.name);
+        profiles.push(profile);
+        profiles.sort_by(|a, b| a.name.cmp(&b.name));
+        write_json(&self.profiles(), &profiles)
+    }
+
+    pub fn load_preferences(&self) -> AppPreferences {
+        read_json(&self.preferences()).unwrap_or_default()
+    }
+
+    pub fn save_preferences(&self, preferences: &AppPreferences) -> Result<(), Problem> {
+        write_json(&self.preferences(), preferences)
+    }
+}
+
+fn read_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    let text = std::fs::read_to_string(path).ok()?;
+    match serde_json::from_str(&text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "ignoring an unreadable file");
+            None
+        }
+    }
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Problem> {
+    let failed = |error: std::io::Error| {
+        tracing::error!(path = %path.display(), %error, "could not save a file");
+        Problem::new(
+            ErrorCode::Internal,
+            format!("Could not save {}: {error}", path.display()),
+        )
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let text = serde_json::to_string_pretty(value).expect("plain data serializes");
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, text).map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use gatehouse_domain::TlsMode;
+
+    use super::*;
+
+    fn dirs() -> (tempfile::TempDir, AppDirs) {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = AppDirs {
+            config: dir.path().join("config"),
+            data: dir.path().join("data"),
+        };
+        (dir, dirs)
+    }
+
+    fn profile(name: &str, host: &str) -> RemoteProfileView {
+        RemoteProfileView {
+            name: name.into(),
+            host: host.into(),
+            port: 5432,
+            database: "gatehouse".into(),
+            username: "admin".into(),
+            tls: TlsMode::Require,
+            save_password: true,
+            has_saved_password: true,
+        }
+    }
+
+    #[test]
+    fn saving_a_profile_of_the_same_name_replaces_it() {
+        let (_dir, dirs) = dirs();
+        dirs.save_profile(profile("prod", "db1")).unwrap();
+        dirs.save_profile(profile("staging", "db2")).unwrap();
+        dirs.save_profile(profile("prod", "db3")).unwrap();
+
+        let hosts: Vec<_> = dirs.load_profiles().into_iter().map(|p| p.host).collect();
+        assert_eq!(hosts, ["db3", "db2"]);
+    }
+
+    #[test]
+    fn the_profiles_file_has_no_password_field() {
+        let (_dir, dirs) = dirs();
+        dirs.save_profile(profile("prod", "db1")).unwrap();
+        let text = std::fs::read_to_string(dirs.config.join("profiles.json")).unwrap();
+        assert!(!text.contains("\"password\""), "{text}");
+    }
+
+    #[test]
+    fn preferences_default_to_a_30_second_clipboard_and_persist() {
+        let (_dir, dirs) = dirs();
+        assert_eq!(dirs.load_preferences().clipboard_clear_seconds, 30);
+        let prefs = AppPreferences {
+            clipboard_clear_seconds: 12,
+        };
+        dirs.save_preferences(&prefs).unwrap();
+        assert_eq!(dirs.load_preferences(), prefs);
+    }
+}

@@ -1,0 +1,98 @@
+//! Gatehouse desktop: the Tauri shell over the domain core.
+//!
+//! The commands ([`commands`]) are thin adapters; the state they share is the
+//! [`shell::Shell`]. Secrets stay in Rust: the session's access token in memory,
+//! remote passwords and signing keys in the OS keychain, copied secrets on the
+//! clipboard only until they are cleared.
+
+pub mod clipboard;
+pub mod commands;
+pub mod files;
+pub mod shell;
+pub mod types;
+
+use std::sync::Arc;
+
+use tauri::Manager;
+
+use crate::clipboard::{ClipboardGuard, SystemClipboard};
+use crate::files::AppDirs;
+use crate::shell::Shell;
+
+/// Logs to stderr; `RUST_LOG` overrides the default level.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub fn run() {
+    init_tracing();
+    let app = tauri::Builder::default()
+        .setup(|app| {
+            let paths = app.path();
+            let dirs = AppDirs {
+                config: paths.app_config_dir()?,
+                data: paths.app_data_dir()?,
+            };
+            tracing::info!(config = %dirs.config.display(), data = %dirs.data.display(), "starting");
+            let secrets = Arc::new(gatehouse_keychain::Keychain::default());
+            let shell = Shell::new(dirs, secrets, ClipboardGuard::new(SystemClipboard::new()));
+            // `GATEHOUSE_DATABASE=local` (scripts/dev) opens the local database at start,
+            // before the window asks for the state.
+            if std::env::var("GATEHOUSE_DATABASE").as_deref() == Ok("local") {
+                if let Err(problem) = tauri::async_runtime::block_on(shell.connect_local()) {
+                    tracing::warn!(detail = %problem.detail, "could not open the local database");
+                }
+            }
+            app.manage(shell);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::connect_local,
+            commands::test_remote,
+            commands::connect_remote,
+            commands::disconnect,
+            commands::saved_profiles,
+            commands::policy_presets,
+            commands::suggested_blocked_domains,
+            commands::evaluate_password,
+            commands::setup,
+            commands::sign_in,
+            commands::sign_out,
+            commands::change_password,
+            commands::list_users,
+            commands::get_user,
+            commands::create_user,
+            commands::create_admin,
+            commands::set_user_status,
+            commands::set_user_roles,
+            commands::reset_user_password,
+            commands::unlock_user,
+            commands::list_accounts,
+            commands::create_account,
+            commands::list_api_tokens,
+            commands::create_api_token,
+            commands::revoke_api_token,
+            commands::get_settings,
+            commands::update_settings,
+            commands::get_preferences,
+            commands::set_preferences,
+            commands::copy_secret,
+            commands::clear_clipboard,
+        ])
+        .build(tauri::generate_context!())
+        .expect("error while building the Gatehouse window");
+
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(shell) = app.try_state::<Shell>() {
+                shell.clipboard.clear_ours();
+            }
+        }
+    });
+}

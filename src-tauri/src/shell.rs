@@ -1,0 +1,519 @@
+//! The app's state: the connected core, the signed-in session, preferences and the
+//! clipboard guard. The access token lives only here, in memory.
+
+use std::sync::{Arc, Mutex};
+
+use gatehouse_domain::{
+    Credential, DatabaseConfig, Error, ErrorCode, FieldError, Gatehouse, PostgresConfig, Problem,
+    SecretStore, SecretStoreError, SecretString, SignedIn, UserView,
+};
+
+use crate::clipboard::ClipboardGuard;
+use crate::files::AppDirs;
+use crate::types::{
+    AppPreferences, AppState, ConnectionInfo, ConnectionKind, ConnectionTest, RemoteProfile,
+    RemoteProfileView, SessionView,
+};
+
+/// Maps a core error to its problem document; unexpected ones are logged first.
+pub fn problem(error: Error) -> Problem {
+    if let Error::Internal(source) = &error {
+        tracing::error!(error = %source, "unexpected failure");
+    }
+    error.to_problem()
+}
+
+pub fn not_connected() -> Problem {
+    Problem::new(
+        ErrorCode::BadRequest,
+        "Not connected to a database: choose the local database or a remote PostgreSQL first.",
+    )
+}
+
+/// An id from the UI that is not a UUID.
+pub fn parse_id(id: &str) -> Result<uuid::Uuid, Problem> {
+    id.parse()
+        .map_err(|_| Problem::new(ErrorCode::NotFound, "No such item (invalid id)."))
+}
+
+pub fn invalid_field(field: &str, code: &str, message: &str) -> Problem {
+    Error::Validation(vec![FieldError::new(field, code, message)]).to_problem()
+}
+
+struct Connection {
+    core: Gatehouse,
+    info: ConnectionInfo,
+}
+
+struct Session {
+    credential: Credential,
+    view: SessionView,
+}
+
+pub struct Shell {
+    pub dirs: AppDirs,
+    pub secrets: Arc<dyn SecretStore>,
+    pub clipboard: Arc<ClipboardGuard>,
+    connection: tokio::sync::Mutex<Option<Connection>>,
+    session: Mutex<Option<Session>>,
+    preferences: Mutex<AppPreferences>,
+}
+
+impl Shell {
+    pub fn new(dirs: AppDirs, secrets: Arc<dyn SecretStore>, clipboard: ClipboardGuard) -> Self {
+        let preferences = dirs.load_preferences();
+        Shell {
+            dirs,
+            secrets,
+            clipboard: Arc::new(clipboard),
+            connection: tokio::sync::Mutex::new(None),
+            session: Mutex::new(None),
+            preferences: Mutex::new(preferences),
+        }
+    }
+
+    /// The connected core.
+    pub async fn core(&self) -> Result<Gatehouse, Problem> {
+        self.connection
+            .lock()
+            .await
+            .as_ref()
+            .map(|c| c.core.clone())
+            .ok_or_else(not_connected)
+    }
+
+    pub async fn try_core(&self) -> Option<Gatehouse> {
+        self.connection
+            .lock()
+            .await
+            .as_ref()
+            .map(|c| c.core.clone())
+    }
+
+    /// The connected core and the signed-in admin's credential.
+    pub async fn authed(&self) -> Result<(Gatehouse, Credential), Problem> {
+        let core = self.core().await?;
+        let credential = self
+            .session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|s| s.credential.clone())
+            .ok_or_else(|| Error::Unauthenticated.to_problem())?;
+        Ok((core, credential))
+    }
+
+    /// Maps an error of an authenticated call; an expired or rejected session ends.
+    pub fn authed_problem(&self, error: Error) -> Problem {
+        if matches!(error, Error::TokenExpired | Error::Unauthenticated) {
+            self.end_session();
+        }
+        problem(error)
+    }
+
+    /// Replaces the connection (closing the previous one) and ends any session.
+    pub async fn connect(
+        &self,
+        config: DatabaseConfig,
+        info: ConnectionInfo,
+    ) -> Result<(), Problem> {
+        let core = Gatehouse::connect(&config, self.secrets.clone())
+            .await
+            .map_err(problem)?;
+        let previous = self
+            .connection
+            .lock()
+            .await
+            .replace(Connection { core, info });
+        self.end_session();
+        if let Some(previous) = previous {
+            previous.core.close().await;
+        }
+        Ok(())
+    }
+
+    /// Opens (creating it if needed) the local SQLite file in the app data dir,
+    /// unless it is open already.
+    pub async fn connect_local(&self) -> Result<(), Problem> {
+        if self.connected_to(ConnectionKind::Local).await {
+            return Ok(());
+        }
+        let path = self.dirs.local_database();
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Problem::new(
+                    ErrorCode::Internal,
+                    format!("Could not create {}: {e}", dir.display()),
+                )
+            })?;
+        }
+        let info = ConnectionInfo {
+            kind: ConnectionKind::Local,
+            label: "Local database".into(),
+            detail: path.display().to_string(),
+        };
+        self.connect(DatabaseConfig::sqlite(&path), info).await
+    }
+
+    /// Runs a keychain call on the blocking pool (the Secret Service is D-Bus).
+    async fn keychain<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn SecretStore) -> Result<T, SecretStoreError> + Send + 'static,
+    ) -> Result<T, Problem> {
+        let secrets = self.secrets.clone();
+        match tokio::task::spawn_blocking(move || call(secrets.as_ref())).await {
+            Ok(result) => result.map_err(|e| problem(e.into())),
+            Err(join) => Err(problem(Error::Internal(Box::new(join)))),
+        }
+    }
+
+    /// The password typed, or else the one saved in the keychain for this profile.
+    async fn password_of(&self, profile: &RemoteProfile) -> Result<Option<SecretString>, Problem> {
+        match &profile.password {
+            Some(password) => Ok(Some(password.clone())),
+            None => {
+                let entry = password_entry(profile);
+                self.keychain(move |s| s.get(&entry)).await
+            }
+        }
+    }
+
+    /// Connects to a profile's database, reads whether it is set up, and closes.
+    pub async fn test_remote(&self, profile: &RemoteProfile) -> Result<ConnectionTest, Problem> {
+        let config = postgres_config(profile, self.password_of(profile).await?);
+        let core = match Gatehouse::connect(&config, self.secrets.clone()).await {
+            Ok(core) => core,
+            Err(error) => {
+                return Ok(ConnectionTest {
+                    ok: false,
+                    message: connection_failure(&error),
+                })
+            }
+        };
+        let status = core.instance_status().await;
+        core.close().await;
+        Ok(match status {
+            Ok(status) => ConnectionTest {
+                ok: true,
+                message: match status.organization {
+                    Some(org) if status.initialized => {
+                        format!("Connected. This database holds the Gatehouse instance of {org}.")
+                    }
+                    _ => "Connected. Gatehouse is not set up on this database yet: \
+                          connecting starts the setup."
+                        .into(),
+                },
+            },
+            Err(error) => ConnectionTest {
+                ok: false,
+                message: connection_failure(&error),
+            },
+        })
+    }
+
+    /// Connects to a profile's database. Then keeps the password in the keychain if
+    /// asked to (or forgets a saved one if not) and remembers the profile, without
+    /// its password, in profiles.json. If the keychain fails, it disconnects again
+    /// and says so: the password is never written anywhere else.
+    pub async fn connect_remote(&self, profile: RemoteProfile) -> Result<(), Problem> {
+        let password = self.password_of(&profile).await?;
+        let entry = password_entry(&profile);
+        self.connect(
+            postgres_config(&profile, password.clone()),
+            remote_info(&profile),
+        )
+        .await?;
+        let saved = match (password.clone(), profile.save_password) {
+            (Some(password), true) => self.keychain(move |s| s.set(&entry, &password)).await,
+            (_, false) => self.keychain(move |s| s.delete(&entry)).await,
+            (None, true) => Ok(()),
+        };
+        if let Err(mut problem) = saved {
+            self.disconnect().await;
+            problem.detail = format!(
+                "The password could not be saved: {} Untick \"Remember the password in the system \
+                 keychain\" to connect without saving it.",
+                problem.detail
+            );
+            return Err(problem);
+        }
+        self.dirs.save_profile(RemoteProfileView {
+            name: profile.name.clone(),
+            host: profile.host.clone(),
+            port: profile.port,
+            database: profile.database.clone(),
+            username: profile.username.clone(),
+            tls: profile.tls,
+            save_password: profile.save_password,
+            has_saved_password: profile.save_password && password.is_some(),
+        })
+    }
+
+    pub async fn connected_to(&self, kind: ConnectionKind) -> bool {
+        self.connection
+            .lock()
+            .await
+            .as_ref()
+            .is_some_and(|c| c.info.kind == kind)
+    }
+
+    pub async fn disconnect(&self) {
+        let previous = self.connection.lock().await.take();
+        self.end_session();
+        if let Some(previous) = previous {
+            previous.core.close().await;
+        }
+    }
+
+    pub fn start_session(&self, signed_in: SignedIn) -> SessionView {
+        let view = SessionView {
+            user: signed_in.user,
+            must_change_password: signed_in.must_change_password,
+            expires_at: signed_in.access_token.expires_at.to_rfc3339(),
+        };
+        let credential = Credential::bearer(signed_in.access_token.access_token.expose());
+        *self.session.lock().expect("session lock") = Some(Session {
+            credential,
+            view: view.clone(),
+        });
+        view
+    }
+
+    /// Keeps a setup's token as the session of the admin it made.
+    pub fn start_session_with(
+        &self,
+        token: &str,
+        user: UserView,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) {
+        *self.session.lock().expect("session lock") = Some(Session {
+            credential: Credential::bearer(token),
+            view: SessionView {
+                user,
+                must_change_password: false,
+                expires_at: expires_at.to_rfc3339(),
+            },
+        });
+    }
+
+    /// After a password change: the same token, no longer restricted.
+    pub fn refresh_session(&self, user: UserView) -> Option<SessionView> {
+        let mut session = self.session.lock().expect("session lock");
+        let session = session.as_mut()?;
+        session.view.user = user;
+        session.view.must_change_password = false;
+        Some(session.view.clone())
+    }
+
+    /// Forgets the token and clears the clipboard if it still holds our copy.
+    pub fn end_session(&self) {
+        self.session.lock().expect("session lock").take();
+        self.clipboard.clear_ours();
+    }
+
+    pub fn preferences(&self) -> AppPreferences {
+        self.preferences.lock().expect("preferences lock").clone()
+    }
+
+    pub fn set_preferences(&self, preferences: AppPreferences) -> Result<AppPreferences, Problem> {
+        if !(5..=600).contains(&preferences.clipboard_clear_seconds) {
+            return Err(invalid_field(
+                "clipboard_clear_seconds",
+                "out_of_range",
+                "Choose between 5 and 600 seconds.",
+            ));
+        }
+        self.dirs.save_preferences(&preferences)?;
+        *self.preferences.lock().expect("preferences lock") = preferences.clone();
+        Ok(preferences)
+    }
+
+    pub async fn state(&self) -> Result<AppState, Problem> {
+        let (core, connection) = {
+            let guard = self.connection.lock().await;
+            (
+                guard.as_ref().map(|c| c.core.clone()),
+                guard.as_ref().map(|c| c.info.clone()),
+            )
+        };
+        let instance = match core {
+            Some(core) => Some(core.instance_status().await.map_err(problem)?),
+            None => None,
+        };
+        let session = self
+            .session
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|s| s.view.clone());
+        Ok(AppState {
+            connection,
+            instance,
+            session,
+            preferences: self.preferences(),
+        })
+    }
+}
+
+/// The keychain entry of a remote profile's password.
+pub fn password_entry(profile: &RemoteProfile) -> String {
+    format!(
+        "postgres:{}@{}:{}/{}",
+        profile.username, profile.host, profile.port, profile.database
+    )
+}
+
+/// The connection settings of a profile, with its password.
+pub fn postgres_config(profile: &RemoteProfile, password: Option<SecretString>) -> DatabaseConfig {
+    DatabaseConfig::Postgres(PostgresConfig {
+        host: profile.host.trim().to_owned(),
+        port: profile.port,
+        database: profile.database.trim().to_owned(),
+        username: profile.username.trim().to_owned(),
+        password,
+        tls: profile.tls,
+    })
+}
+
+pub fn remote_info(profile: &RemoteProfile) -> ConnectionInfo {
+    ConnectionInfo {
+        kind: ConnectionKind::Remote,
+        label: profile.name.clone(),
+        detail: format!(
+            "{}@{}:{}/{}",
+            profile.username, profile.host, profile.port, profile.database
+        ),
+    }
+}
+
+/// The first cause worth showing of a failed connection (driver messages hold no password).
+pub fn connection_failure(error: &Error) -> String {
+    match error {
+        Error::Internal(source) => {
+            let mut message = source.to_string();
+            let mut cause = source.source();
+            while let Some(inner) = cause {
+                message = format!("{message}: {inner}");
+                cause = inner.source();
+            }
+            format!("Could not connect: {message}")
+        }
+        other => other.to_problem().detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gatehouse_domain::MemorySecretStore;
+
+    use super::*;
+    use crate::clipboard::tests::FakeClipboard;
+
+    fn shell() -> (tempfile::TempDir, Shell, FakeClipboard) {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = AppDirs {
+            config: dir.path().join("config"),
+            data: dir.path().join("data"),
+        };
+        let clipboard = FakeClipboard::default();
+        let shell = Shell::new(
+            dirs,
+            Arc::new(MemorySecretStore::default()),
+            ClipboardGuard::new(clipboard.clone()),
+        );
+        (dir, shell, clipboard)
+    }
+
+    fn admin() -> UserView {
+        let now = chrono::Utc::now();
+        UserView {
+            id: uuid::Uuid::now_v7(),
+            account_id: uuid::Uuid::now_v7(),
+            username: "ada".into(),
+            email: "ada@acme.test".into(),
+            first_name: Some("Ada".into()),
+            last_name: None,
+            business_role: None,
+            roles: vec![gatehouse_domain::Role::Admin],
+            status: gatehouse_domain::UserStatus::Active,
+            is_active: true,
+            email_confirmed_at: None,
+            preferences: serde_json::json!({}),
+            must_change_password: false,
+            failed_sign_ins: 0,
+            locked_until: None,
+            created_at: now,
+            created_by: None,
+            updated_at: now,
+        }
+    }
+
+    #[tokio::test]
+    async fn before_connecting_every_operation_asks_to_choose_a_database() {
+        let (_dir, shell, _) = shell();
+        let Err(problem) = shell.authed().await else {
+            panic!("an operation succeeded without a database");
+        };
+        assert_eq!(problem.code, ErrorCode::BadRequest);
+        assert!(
+            problem.detail.contains("Not connected"),
+            "{}",
+            problem.detail
+        );
+    }
+
+    #[tokio::test]
+    async fn the_local_database_is_a_file_in_the_app_data_dir_and_starts_not_set_up() {
+        let (dir, shell, _) = shell();
+        shell.connect_local().await.unwrap();
+
+        assert!(dir.path().join("data/gatehouse.sqlite3").is_file());
+        let state = shell.state().await.unwrap();
+        assert_eq!(state.connection.unwrap().kind, ConnectionKind::Local);
+        assert!(!state.instance.unwrap().initialized);
+        assert!(state.session.is_none());
+    }
+
+    #[tokio::test]
+    async fn an_expired_token_ends_the_session_and_clears_our_copy_from_the_clipboard() {
+        let (_dir, shell, clipboard) = shell();
+        shell.connect_local().await.unwrap();
+        shell.start_session_with("a.jwt.token", admin(), chrono::Utc::now());
+        shell
+            .clipboard
+            .copy(SecretString::from("gth_secret".to_owned()))
+            .unwrap();
+
+        let problem = shell.authed_problem(Error::TokenExpired);
+
+        assert_eq!(problem.code, ErrorCode::TokenExpired);
+        assert!(shell.state().await.unwrap().session.is_none());
+        assert_eq!(*clipboard.content.lock().unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn other_errors_keep_the_session() {
+        let (_dir, shell, _) = shell();
+        shell.connect_local().await.unwrap();
+        shell.start_session_with("a.jwt.token", admin(), chrono::Utc::now());
+
+        shell.authed_problem(Error::Forbidden);
+
+        assert!(shell.state().await.unwrap().session.is_some());
+    }
+
+    #[test]
+    fn a_clipboard_delay_outside_5_to_600_seconds_is_refused_beside_its_field() {
+        let (_dir, shell, _) = shell();
+        for seconds in [0, 4, 601] {
+            let problem = shell
+                .set_preferences(AppPreferences {
+                    clipboard_clear_seconds: seconds,
+                })
+                .unwrap_err();
+            assert_eq!(problem.code, ErrorCode::ValidationFailed);
+            assert_eq!(problem.errors[0].field, "clipboard_clear_seconds");
+        }
+        assert_eq!(shell.preferences().clipboard_clear_seconds, 30);
+    }
+}

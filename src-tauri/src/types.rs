@@ -1,0 +1,140 @@
+//! The shell's own request and response types (the core's are in gatehouse-domain).
+//! With the `ts` feature they derive TypeScript bindings, exported beside the core's
+//! into ui/src/bindings by `cargo test -p gatehouse-desktop --features ts --lib export_bindings`.
+
+use gatehouse_domain::{
+    InstanceStatus, PasswordPolicy, PolicyPreset, SecretString, TlsMode, UserView,
+};
+use serde::{Deserialize, Serialize};
+
+/// Which database the app is connected to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "lowercase")]
+pub enum ConnectionKind {
+    Local,
+    Remote,
+}
+
+/// The current connection, for the header. Holds no secret.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ConnectionInfo {
+    pub kind: ConnectionKind,
+    /// "Local database" or the profile's name.
+    pub label: String,
+    /// The file path, or `user@host:port/database`.
+    pub detail: String,
+}
+
+/// The signed-in admin. The access token itself stays in the shell.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SessionView {
+    pub user: UserView,
+    pub must_change_password: bool,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// Preferences of this desktop (not of the instance), saved in the app config dir.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct AppPreferences {
+    /// How long a copied secret stays on the clipboard, 5–600 seconds.
+    pub clipboard_clear_seconds: u32,
+}
+
+impl Default for AppPreferences {
+    fn default() -> Self {
+        AppPreferences {
+            clipboard_clear_seconds: 30,
+        }
+    }
+}
+
+/// Everything the UI needs to pick its screen.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AppState {
+    pub connection: Option<ConnectionInfo>,
+    /// Whether the connected instance is set up; absent when not connected.
+    pub instance: Option<InstanceStatus>,
+    pub session: Option<SessionView>,
+    pub preferences: AppPreferences,
+}
+
+/// A remote PostgreSQL to connect to, as typed in the connect form.
+#[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct RemoteProfile {
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub username: String,
+    /// `null`: use the password saved in the keychain for this profile.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub password: Option<SecretString>,
+    pub tls: TlsMode,
+    /// Keep the password in the OS keychain (never in a file).
+    pub save_password: bool,
+}
+
+impl std::fmt::Debug for RemoteProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteProfile")
+            .field("name", &self.name)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
+            .field("tls", &self.tls)
+            .field("save_password", &self.save_password)
+            .finish()
+    }
+}
+
+/// A saved profile, as stored in profiles.json and listed: never a password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RemoteProfileView {
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub username: String,
+    pub tls: TlsMode,
+    pub save_password: bool,
+    /// The password is in the OS keychain.
+    pub has_saved_password: bool,
+}
+
+/// The result of "Test connection".
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ConnectionTest {
+    pub ok: bool,
+    pub message: String,
+}
+
+/// A password policy preset with its label, for the wizard and the settings.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PresetInfo {
+    pub preset: PolicyPreset,
+    pub label: String,
+    pub policy: PasswordPolicy,
+}
+
+/// A secret is on the clipboard until `clears_at` (unless replaced meanwhile).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ClipboardReceipt {
+    /// RFC 3339.
+    pub clears_at: String,
+    pub seconds: u32,
+}

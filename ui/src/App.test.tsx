@@ -1,7 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
-import type { AppState } from "./api/shell-types";
+import type { AppState } from "./bindings/AppState";
 import { ALL_PASS, user } from "./test/fixtures";
 import { onInvoke, resetInvoke } from "./test/tauri-mock";
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, onSessionProblem, toProblem } from "./api/client";
-import type { AppState } from "./api/shell-types";
+import type { AppState } from "./bindings/AppState";
 import type { Problem } from "./bindings/Problem";
 import { FormError } from "./components/Field";
 import { AppContext } from "./lib/app";

@@ -99,6 +99,14 @@ fn parse_metadata(
 ) -> Option<serde_json::Value> {
     match metadata {
         None | Some(serde_json::Value::Null) => Some(serde_json::json!({})),
+        Some(value) if crate::fields::json_has_nul(&value) => {
+            errors.push(FieldError::new(
+                "metadata",
+                "invalid_characters",
+                "Metadata cannot contain NUL characters.",
+            ));
+            None
+        }
         Some(value @ serde_json::Value::Object(_))
             if value.to_string().len() <= MAX_METADATA_BYTES =>
         {
@@ -189,6 +197,12 @@ impl Gatehouse {
                     "idempotency_key",
                     "invalid",
                     "Use 1–255 characters.",
+                ));
+            } else if crate::fields::has_control_characters(key) {
+                errors.push(FieldError::new(
+                    "idempotency_key",
+                    "invalid_characters",
+                    "An idempotency key cannot contain control characters.",
                 ));
             }
         }

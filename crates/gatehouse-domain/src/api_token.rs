@@ -136,6 +136,12 @@ pub(crate) fn parse_new(
             "too_long",
             "Use at most 100 characters.",
         ));
+    } else if crate::fields::has_control_characters(name) {
+        errors.push(FieldError::new(
+            "name",
+            "invalid_characters",
+            "A token name cannot contain control characters.",
+        ));
     }
     let expires_at = match (request.never_expires, request.expires_in_days) {
         (true, Some(_)) => {

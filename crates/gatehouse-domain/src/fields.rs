@@ -82,3 +82,44 @@ impl FieldErrors {
 pub(crate) fn parsed<T>(value: Option<T>) -> T {
     value.expect("every field parsed once FieldErrors::finish succeeded")
 }
+
+/// Whether free text holds a control character (NUL, newline, escape, …). Names,
+/// labels and keys refuse them: PostgreSQL cannot store NUL at all, and the others
+/// only hide things from the admin reading a list.
+pub(crate) fn has_control_characters(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// Whether any string or key inside a JSON value holds NUL, which PostgreSQL's
+/// `jsonb` refuses (SQLite would keep it, so both databases must refuse it here).
+pub(crate) fn json_has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .any(|(key, item)| key.contains('\0') || json_has_nul(item)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_nul_or_newline_has_control_characters() {
+        assert!(has_control_characters("a\0b"));
+        assert!(has_control_characters("line\nbreak"));
+        assert!(!has_control_characters("Ünïcödé – fine"));
+    }
+
+    #[test]
+    fn nul_is_found_in_nested_json_strings_and_keys() {
+        assert!(json_has_nul(
+            &serde_json::json!({"a": ["x", {"b": "\u{0}"}]})
+        ));
+        assert!(json_has_nul(&serde_json::json!({"k\u{0}": 1})));
+        assert!(!json_has_nul(&serde_json::json!({"a": ["x", {"b": 1}]})));
+    }
+}

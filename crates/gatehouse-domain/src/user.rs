@@ -337,6 +337,14 @@ impl UserFields<'_> {
                 ));
                 None
             }
+            Some(role) if crate::fields::has_control_characters(role) => {
+                errors.push(FieldError::new(
+                    "business_role",
+                    "invalid_characters",
+                    "A business role cannot contain control characters.",
+                ));
+                None
+            }
             role => Some(role.map(str::to_owned)),
         };
         let roles = match self.roles {
@@ -357,6 +365,14 @@ impl UserFields<'_> {
         };
         let preferences = match self.preferences {
             None | Some(serde_json::Value::Null) => Some(serde_json::json!({})),
+            Some(value) if crate::fields::json_has_nul(&value) => {
+                errors.push(FieldError::new(
+                    "preferences",
+                    "invalid_characters",
+                    "Preferences cannot contain NUL characters.",
+                ));
+                None
+            }
             Some(value @ serde_json::Value::Object(_))
                 if value.to_string().len() <= MAX_PREFERENCES_BYTES =>
             {
@@ -652,6 +668,17 @@ impl Gatehouse {
 
     /// Searches, filters and pages the users, ordered by username (admins only).
     pub async fn users(&self, credential: &Credential, query: UserQuery) -> Result<Page<UserView>> {
+        let mut errors = FieldErrors::default();
+        for (field, value) in [("search", &query.search), ("after", &query.after)] {
+            if value.as_deref().is_some_and(|v| v.contains('\0')) {
+                errors.push(FieldError::new(
+                    field,
+                    "invalid_characters",
+                    "Search text cannot contain NUL characters.",
+                ));
+            }
+        }
+        errors.finish()?;
         let filter = UserFilter {
             pattern: query
                 .search

@@ -7,7 +7,9 @@ import type { PolicyReport } from "../../src/bindings/PolicyReport";
 import type { Problem } from "../../src/bindings/Problem";
 import type { Settings } from "../../src/bindings/Settings";
 import type { UserView } from "../../src/bindings/UserView";
-import type { AppState, PresetInfo, RemoteProfileView } from "../../src/api/shell-types";
+import type { AppState } from "../../src/bindings/AppState";
+import type { PresetInfo } from "../../src/bindings/PresetInfo";
+import type { RemoteProfileView } from "../../src/bindings/RemoteProfileView";
 
 type Args = Record<string, unknown>;
 

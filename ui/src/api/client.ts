@@ -26,16 +26,14 @@ import type { SignIn } from "../bindings/SignIn";
 import type { UserQuery } from "../bindings/UserQuery";
 import type { UserStatus } from "../bindings/UserStatus";
 import type { UserView } from "../bindings/UserView";
-import type {
-  AppPreferences,
-  AppState,
-  ConnectionTest,
-  ClipboardReceipt,
-  PresetInfo,
-  RemoteProfile,
-  RemoteProfileView,
-  SessionView,
-} from "./shell-types";
+import type { AppPreferences } from "../bindings/AppPreferences";
+import type { AppState } from "../bindings/AppState";
+import type { ConnectionTest } from "../bindings/ConnectionTest";
+import type { ClipboardReceipt } from "../bindings/ClipboardReceipt";
+import type { PresetInfo } from "../bindings/PresetInfo";
+import type { RemoteProfile } from "../bindings/RemoteProfile";
+import type { RemoteProfileView } from "../bindings/RemoteProfileView";
+import type { SessionView } from "../bindings/SessionView";
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "bad_request", "validation_failed", "conflict", "already_initialized", "not_initialized",

@@ -1,6 +1,6 @@
 import { useId } from "react";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
-import type { PresetInfo } from "../api/shell-types";
+import type { PresetInfo } from "../bindings/PresetInfo";
 
 type Props = {
   policy: PasswordPolicy;

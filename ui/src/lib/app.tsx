@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
-import type { AppState, SessionView } from "../api/shell-types";
+import type { AppState } from "../bindings/AppState";
+import type { SessionView } from "../bindings/SessionView";
 
 export type AppCtx = {
   state: AppState;

@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, fieldErrors, toProblem } from "../api/client";
-import type { ConnectionTest, RemoteProfile, RemoteProfileView } from "../api/shell-types";
+import type { ConnectionTest } from "../bindings/ConnectionTest";
+import type { RemoteProfile } from "../bindings/RemoteProfile";
+import type { RemoteProfileView } from "../bindings/RemoteProfileView";
 import type { Problem } from "../bindings/Problem";
 import type { TlsMode } from "../bindings/TlsMode";
 import { Field, FormError } from "../components/Field";

@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppState } from "../api/shell-types";
+import type { AppState } from "../bindings/AppState";
 import type { ApiTokenView } from "../bindings/ApiTokenView";
 import type { UserQuery } from "../bindings/UserQuery";
 import { AppContext } from "../lib/app";

@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppState } from "../api/shell-types";
+import type { AppState } from "../bindings/AppState";
 import type { Settings } from "../bindings/Settings";
 import { AppContext } from "../lib/app";
 import { ALL_PASS, problem } from "../test/fixtures";

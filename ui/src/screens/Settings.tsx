@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, fieldErrors, toProblem } from "../api/client";
-import type { PresetInfo } from "../api/shell-types";
+import type { PresetInfo } from "../bindings/PresetInfo";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
 import type { Problem } from "../bindings/Problem";
 import type { Settings } from "../bindings/Settings";

@@ -1,7 +1,8 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppState, PresetInfo } from "../api/shell-types";
+import type { AppState } from "../bindings/AppState";
+import type { PresetInfo } from "../bindings/PresetInfo";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
 import { AppContext } from "../lib/app";
 import { ClipboardProvider } from "../lib/clipboard";

@@ -127,4 +127,16 @@ on_both! {
         assert!(matches!(env.gh.create_account(&viewer, new_account("Acme", "o@acme.example.com"), None).await.unwrap_err(), Error::Forbidden));
         assert!(matches!(env.gh.create_account(&Credential::bearer("nope"), new_account("Acme", "o@acme.example.com"), None).await.unwrap_err(), Error::Unauthenticated));
     }
+
+    async fn nul_characters_in_an_accounts_metadata_key_or_token_name_change_nothing(env) {
+        let admin = env.setup().await;
+        let (accounts, users, tokens) = (env.db.count("accounts").await, env.db.count("users").await, env.db.count("api_tokens").await);
+        let mut request = new_account("Acme", "owner@acme.example.com");
+        request.metadata = Some(json!({"k\u{0}": "v"}));
+        request.token_name = Some("ci\0".into());
+        let error = env.gh.create_account(&admin.credential, request, Some("retry\0")).await.unwrap_err();
+        let fields: std::collections::BTreeSet<_> = codes(&error).into_iter().collect();
+        assert_eq!(fields, [("idempotency_key", "invalid_characters"), ("metadata", "invalid_characters"), ("token_name", "invalid_characters")].map(|(f, c)| (f.to_owned(), c.to_owned())).into());
+        assert_eq!((env.db.count("accounts").await, env.db.count("users").await, env.db.count("api_tokens").await), (accounts, users, tokens));
+    }
 }

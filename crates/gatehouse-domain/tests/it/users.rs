@@ -158,4 +158,24 @@ on_both! {
         assert!(matches!(missing, Error::NotFound(_)));
         assert_eq!(missing.to_problem().status, 404);
     }
+
+    async fn nul_characters_in_a_users_text_or_search_are_field_errors_and_change_nothing(env) {
+        let admin = env.setup().await;
+        let mut request = new_user("grace", vec![Role::Viewer]);
+        request.business_role = Some("ops\0".into());
+        request.preferences = Some(json!({"note": "a\u{0}b"}));
+        let error = env.gh.create_user(&admin.credential, request).await.unwrap_err();
+        assert_eq!(codes(&error), vec![
+            ("business_role".into(), "invalid_characters".into()),
+            ("preferences".into(), "invalid_characters".into()),
+        ]);
+        assert_eq!(env.db.count("users").await, 1);
+        let query = UserQuery { search: Some("gr\0".into()), after: Some("\0".into()), ..Default::default() };
+        let error = env.gh.users(&admin.credential, query).await.unwrap_err();
+        assert_eq!(error.to_problem().status, 422);
+        assert_eq!(codes(&error), vec![
+            ("search".into(), "invalid_characters".into()),
+            ("after".into(), "invalid_characters".into()),
+        ]);
+    }
 }

@@ -12,14 +12,12 @@ use crate::api_token::{self, ApiTokenView, NewApiToken};
 use crate::audit;
 use crate::auth::Credential;
 use crate::error::{Error, Result};
-use crate::fields::{parsed, FieldError, FieldErrors};
+use crate::fields::{parse_json_object, parsed, FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::secrets::OneTimeSecret;
 use crate::store::{transaction, AccountRow, IdempotencyRow, Mode, Store};
 use crate::user::{self, Role, UserFields, UserStatus, UserView};
-
-const MAX_METADATA_BYTES: usize = 16 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -91,36 +89,6 @@ pub struct AccountCreated {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub initial_token_secret: Option<OneTimeSecret>,
     pub replayed: bool,
-}
-
-fn parse_metadata(
-    metadata: Option<serde_json::Value>,
-    errors: &mut FieldErrors,
-) -> Option<serde_json::Value> {
-    match metadata {
-        None | Some(serde_json::Value::Null) => Some(serde_json::json!({})),
-        Some(value) if crate::fields::json_has_nul(&value) => {
-            errors.push(FieldError::new(
-                "metadata",
-                "invalid_characters",
-                "Metadata cannot contain NUL characters.",
-            ));
-            None
-        }
-        Some(value @ serde_json::Value::Object(_))
-            if value.to_string().len() <= MAX_METADATA_BYTES =>
-        {
-            Some(value)
-        }
-        Some(_) => {
-            errors.push(FieldError::new(
-                "metadata",
-                "invalid",
-                "Metadata must be a JSON object of at most 16 KiB.",
-            ));
-            None
-        }
-    }
 }
 
 pub(crate) fn parse_account_name(name: &str) -> Result<String, FieldError> {
@@ -212,7 +180,7 @@ impl Gatehouse {
             Some(plan) => errors.check("plan", parse_plan(plan)).map(Some),
             None => Some(None),
         };
-        let metadata = parse_metadata(request.metadata, &mut errors);
+        let metadata = errors.check("metadata", parse_json_object(request.metadata));
         let token_request = NewApiToken {
             name: request.token_name.unwrap_or_else(|| "Default".to_owned()),
             expires_in_days: None,

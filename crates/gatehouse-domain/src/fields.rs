@@ -90,9 +90,39 @@ pub(crate) fn has_control_characters(text: &str) -> bool {
     text.chars().any(char::is_control)
 }
 
+/// The most JSON a free-form object field (preferences, metadata) may hold.
+const MAX_JSON_OBJECT_BYTES: usize = 16 * 1024;
+
+/// A free-form JSON field: absent or `null` is `{}`, else an object of at most
+/// 16 KiB with no NUL anywhere. Report it with [`FieldErrors::check`], which names it.
+pub(crate) fn parse_json_object(
+    value: Option<serde_json::Value>,
+) -> Result<serde_json::Value, FieldError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(serde_json::json!({})),
+        Some(value) if json_has_nul(&value) => Err(FieldError::new(
+            "",
+            "invalid_characters",
+            "Text in this JSON cannot contain NUL characters.",
+        )),
+        Some(value @ serde_json::Value::Object(_)) => {
+            if value.to_string().len() <= MAX_JSON_OBJECT_BYTES {
+                Ok(value)
+            } else {
+                Err(FieldError::new(
+                    "",
+                    "too_large",
+                    "Use at most 16 KiB of JSON.",
+                ))
+            }
+        }
+        Some(_) => Err(FieldError::new("", "invalid", "Use a JSON object.")),
+    }
+}
+
 /// Whether any string or key inside a JSON value holds NUL, which PostgreSQL's
 /// `jsonb` refuses (SQLite would keep it, so both databases must refuse it here).
-pub(crate) fn json_has_nul(value: &serde_json::Value) -> bool {
+fn json_has_nul(value: &serde_json::Value) -> bool {
     match value {
         serde_json::Value::String(text) => text.contains('\0'),
         serde_json::Value::Array(items) => items.iter().any(json_has_nul),
@@ -121,5 +151,25 @@ mod tests {
         ));
         assert!(json_has_nul(&serde_json::json!({"k\u{0}": 1})));
         assert!(!json_has_nul(&serde_json::json!({"a": ["x", {"b": 1}]})));
+    }
+
+    #[test]
+    fn a_json_field_is_an_object_of_at_most_16_kib_and_absent_means_empty() {
+        let code = |v| parse_json_object(Some(v)).unwrap_err().code;
+        assert_eq!(parse_json_object(None).unwrap(), serde_json::json!({}));
+        assert_eq!(
+            parse_json_object(Some(serde_json::Value::Null)).unwrap(),
+            serde_json::json!({})
+        );
+        assert_eq!(code(serde_json::json!([1])), "invalid");
+        assert_eq!(
+            code(serde_json::json!({"a": "x".repeat(16 * 1024)})),
+            "too_large"
+        );
+        assert_eq!(
+            code(serde_json::json!({"a": "\u{0}"})),
+            "invalid_characters"
+        );
+        assert!(parse_json_object(Some(serde_json::json!({"a": 1}))).is_ok());
     }
 }

@@ -13,7 +13,7 @@ use crate::audit;
 use crate::auth::Credential;
 use crate::email::Email;
 use crate::error::{Error, Result};
-use crate::fields::{parsed, FieldError, FieldErrors};
+use crate::fields::{parse_json_object, parsed, FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
 use crate::instance::Settings;
 use crate::password::{self, Password, PasswordHashString};
@@ -22,9 +22,6 @@ use crate::policy::{evaluate, PasswordContext};
 use crate::secrets::OneTimeSecret;
 use crate::store::{transaction, unique_violation, Mode, Store, UserFilter, UserRow};
 use crate::username::Username;
-
-/// Preferences documents (e.g. tutorial flags) are small; this bounds them.
-const MAX_PREFERENCES_BYTES: usize = 16 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -363,38 +360,7 @@ impl UserFields<'_> {
                 Some(roles)
             }
         };
-        let preferences = match self.preferences {
-            None | Some(serde_json::Value::Null) => Some(serde_json::json!({})),
-            Some(value) if crate::fields::json_has_nul(&value) => {
-                errors.push(FieldError::new(
-                    "preferences",
-                    "invalid_characters",
-                    "Preferences cannot contain NUL characters.",
-                ));
-                None
-            }
-            Some(value @ serde_json::Value::Object(_))
-                if value.to_string().len() <= MAX_PREFERENCES_BYTES =>
-            {
-                Some(value)
-            }
-            Some(serde_json::Value::Object(_)) => {
-                errors.push(FieldError::new(
-                    "preferences",
-                    "too_large",
-                    "Preferences can be at most 16 KiB.",
-                ));
-                None
-            }
-            Some(_) => {
-                errors.push(FieldError::new(
-                    "preferences",
-                    "invalid",
-                    "Preferences must be a JSON object.",
-                ));
-                None
-            }
-        };
+        let preferences = errors.check("preferences", parse_json_object(self.preferences));
         let context = PasswordContext {
             username: Some(username_text.to_owned()),
             email: Some(self.email.to_owned()),

@@ -791,7 +791,16 @@ impl Gatehouse {
         id: Uuid,
         temporary: Option<SecretString>,
     ) -> Result<PasswordReset> {
-        let (_, settings) = self.precheck_admin(credential).await?;
+        let (caller, settings) = self.precheck_admin(credential).await?;
+        if caller.id == id {
+            // A temporary password for oneself would end one's own session and skip
+            // the current-password check that changing one's own password asks for.
+            return Err(Error::validation(
+                "password",
+                "own_account",
+                "Change your own password under your profile; it asks for the current one.",
+            ));
+        }
         let user = transaction!(self.pool(), Mode::Read, |tx| async {
             tx.user(id).await?.ok_or(Error::NotFound("user"))
         })?;

@@ -24,6 +24,7 @@ const ADMIN: &str = "ada.admin";
 const ADMIN_PASSWORD: &str = "Velvet-Harbor-Quartz-58";
 const WEAK_PASSWORD: &str = "password";
 const STRONG_PASSWORD: &str = "Juniper!Orbit7-Cascade";
+const NEW_ADMIN_PASSWORD: &str = "Marble-Comet-Thistle-64";
 const WAIT: Duration = Duration::from_secs(30);
 
 struct Setup {
@@ -468,4 +469,28 @@ async fn flow(w: &mut Window) {
         "the clipboard was cleared {:.1} s after Copy",
         cleared_after.as_secs_f64()
     );
+    w.click("confirm-saved").await;
+    w.click("close-dialog").await;
+
+    // The admin's own password, from the sidebar: a weak new one keeps submit disabled;
+    // afterwards the new password signs in and the old one does not.
+    w.click("nav-change-password").await;
+    w.type_into("change-current", ADMIN_PASSWORD).await;
+    w.type_into("change-new", WEAK_PASSWORD).await;
+    w.wait_rules(false).await;
+    w.wait_enabled("change-submit", false).await;
+    w.type_into("change-new", NEW_ADMIN_PASSWORD).await;
+    w.type_into("change-confirm", NEW_ADMIN_PASSWORD).await;
+    w.wait_rules(true).await;
+    w.click("change-submit").await;
+    w.wait_text("change-done", "Password changed").await;
+    w.shot("own-password-changed").await;
+    w.click("sign-out").await;
+    w.type_into("signin-login", ADMIN).await;
+    w.type_into("signin-password", ADMIN_PASSWORD).await;
+    w.click("signin-submit").await;
+    w.wait_text("form-error", "").await;
+    w.type_into("signin-password", NEW_ADMIN_PASSWORD).await;
+    w.click("signin-submit").await;
+    w.el("nav-users").await;
 }

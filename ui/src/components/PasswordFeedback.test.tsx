@@ -27,6 +27,20 @@ function renderForm() {
 describe("password feedback", () => {
   beforeEach(() => resetInvoke());
 
+  it("lists the rules as to-dos, without a verdict, before anything is typed", async () => {
+    onInvoke((cmd, args) =>
+      cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(String(args?.candidate))) : Promise.reject(problem()),
+    );
+    renderForm();
+    await waitFor(() => expect(screen.getAllByTestId("password-rule").length).toBeGreaterThan(0));
+    for (const li of screen.getAllByTestId("password-rule")) expect(li.className).toBe("rule todo");
+    expect(screen.getByTestId("strength-meter").getAttribute("data-score")).toBe("");
+    expect(screen.getByText("Type a password to see how strong it is.")).toBeTruthy();
+    await userEvent.type(screen.getByTestId("user-password"), "Abc1");
+    await waitFor(() => expect(screen.getByTestId("strength-meter").getAttribute("data-score")).toBe("1"));
+    expect(screen.getAllByTestId("password-rule").some((li) => li.className === "rule fail")).toBe(true);
+  });
+
   it("renders every rule with its state, the strength meter, crack time and advice", async () => {
     onInvoke((cmd, args) =>
       cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(String(args?.candidate))) : Promise.reject(problem()),

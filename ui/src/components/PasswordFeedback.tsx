@@ -6,11 +6,15 @@ type Props = {
   state: PasswordReportState;
   /** id for aria-describedby from the password input. */
   id: string;
+  /** Nothing typed yet: the rules are listed as to-dos, with no verdict or advice. */
+  empty?: boolean;
 };
 
 /** Every rule with pass/fail, a strength meter, crack time, and zxcvbn's advice. */
-export function PasswordFeedback({ state, id }: Props) {
-  const { report, problem } = state;
+export function PasswordFeedback({ state, id, empty = false }: Props) {
+  const { problem } = state;
+  const report = state.report;
+  const rated = report !== null && !empty;
   const score = report ? Math.max(0, Math.min(4, report.strength.score)) : 0;
   return (
     <div className="pw-feedback" id={id} aria-live="polite" data-current={state.current ? "true" : "false"}>
@@ -18,20 +22,22 @@ export function PasswordFeedback({ state, id }: Props) {
         <div
           className={`strength-meter score-${score}`}
           data-testid="strength-meter"
-          data-score={report ? String(score) : ""}
+          data-score={rated ? String(score) : ""}
           role="meter"
           aria-label="Password strength"
           aria-valuemin={0}
           aria-valuemax={4}
           aria-valuenow={score}
-          aria-valuetext={report ? SCORE_LABELS[score] : "Not rated yet"}
+          aria-valuetext={rated ? SCORE_LABELS[score] : "Not rated yet"}
         >
           {[0, 1, 2, 3].map((i) => (
-            <span key={i} className={report && i < Math.max(1, score) ? "seg on" : "seg"} />
+            <span key={i} className={rated && i < Math.max(1, score) ? "seg on" : "seg"} />
           ))}
         </div>
         <span className="strength-label">
-          {report ? (
+          {empty ? (
+            <span className="muted">Type a password to see how strong it is.</span>
+          ) : report ? (
             <>
               <strong>{SCORE_LABELS[score]}</strong>
               <span className="muted"> · cracked in {report.strength.crack_time}</span>
@@ -49,18 +55,18 @@ export function PasswordFeedback({ state, id }: Props) {
               data-testid="password-rule"
               data-rule={r.rule}
               data-passed={r.passed ? "true" : "false"}
-              className={r.passed ? "rule pass" : "rule fail"}
+              className={empty ? "rule todo" : r.passed ? "rule pass" : "rule fail"}
             >
               <span className="rule-icon" aria-hidden="true">
-                {r.passed ? "✓" : "✗"}
+                {empty ? "•" : r.passed ? "✓" : "✗"}
               </span>
-              <span className="sr-only">{r.passed ? "Passed: " : "Not yet: "}</span>
+              <span className="sr-only">{empty ? "Required: " : r.passed ? "Passed: " : "Not yet: "}</span>
               {r.message}
             </li>
           ))}
         </ul>
       )}
-      {report && (report.strength.warning || report.strength.suggestions.length > 0) && (
+      {rated && (report.strength.warning || report.strength.suggestions.length > 0) && (
         <div className="advice">
           {report.strength.warning && <p className="warning">{report.strength.warning}</p>}
           {report.strength.suggestions.map((s) => (

@@ -33,7 +33,7 @@ export function PasswordField({ label, value, onChange, report, testId, error, c
         autoFocus={autoFocus}
         spellCheck={false}
       />
-      <PasswordFeedback state={report} id={fbId} />
+      <PasswordFeedback state={report} id={fbId} empty={value === ""} />
       {confirm && (
         <Field
           label="Confirm password"

@@ -7,8 +7,11 @@ import { passwordReady } from "../lib/password";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useApp } from "../lib/app";
 
-/** Shown instead of everything else while the signed-in user's password is temporary. */
-export function ChangePasswordScreen() {
+/**
+ * The signed-in admin's own password. `forced`: shown instead of everything else while
+ * the password is temporary; otherwise a screen of the main window, with `onClose`.
+ */
+export function ChangePasswordScreen({ forced = true, onClose }: { forced?: boolean; onClose?: () => void }) {
   const { state, refresh, setState } = useApp();
   const user = state.session?.user;
   const [current, setCurrent] = useState("");
@@ -16,6 +19,7 @@ export function ChangePasswordScreen() {
   const [confirm, setConfirm] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
   const report = usePasswordReport(
     next,
     { username: user?.username ?? null, email: user?.email ?? null, first_name: user?.first_name ?? null, last_name: user?.last_name ?? null },
@@ -35,6 +39,8 @@ export function ChangePasswordScreen() {
       setNext("");
       setConfirm("");
       setState({ ...state, session });
+      setBusy(false);
+      setDone(!forced);
       void refresh();
     } catch (err) {
       setProblem(toProblem(err));
@@ -50,16 +56,15 @@ export function ChangePasswordScreen() {
     }
   }
 
-  return (
-    <main className="center-page">
-      <div className="card medium">
-        <h1>Choose a new password</h1>
-        <p className="muted">
-          Your password was set by an administrator and is temporary. Choose your own before you continue.
-        </p>
+  const form = (
         <form onSubmit={(e) => void submit(e)} noValidate>
+          {done && (
+            <p className="notice ok" role="status" data-testid="change-done">
+              Password changed. Use it the next time you sign in.
+            </p>
+          )}
           <Field
-            label="Temporary password"
+            label={forced ? "Temporary password" : "Current password"}
             type="password"
             value={current}
             onChange={setCurrent}
@@ -79,14 +84,39 @@ export function ChangePasswordScreen() {
           />
           <FormError problem={problem} />
           <div className="actions">
-            <button type="button" onClick={() => void signOut()} data-testid="sign-out">
-              Sign out
-            </button>
+            {forced ? (
+              <button type="button" onClick={() => void signOut()} data-testid="sign-out">
+                Sign out
+              </button>
+            ) : (
+              <button type="button" onClick={onClose} data-testid="change-cancel">
+                {done ? "Back" : "Cancel"}
+              </button>
+            )}
             <button type="submit" className="primary" data-testid="change-submit" disabled={!ready || busy}>
               {busy ? "Saving…" : "Change password"}
             </button>
           </div>
         </form>
+  );
+
+  if (!forced) {
+    return (
+      <section className="narrow-page">
+        <h1>Change your password</h1>
+        <p className="muted">Enter your current password, then the new one twice.</p>
+        <div className="card">{form}</div>
+      </section>
+    );
+  }
+  return (
+    <main className="center-page">
+      <div className="card medium">
+        <h1>Choose a new password</h1>
+        <p className="muted">
+          Your password was set by an administrator and is temporary. Choose your own before you continue.
+        </p>
+        {form}
       </div>
     </main>
   );

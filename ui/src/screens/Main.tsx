@@ -4,11 +4,13 @@ import { useApp } from "../lib/app";
 import { useClipboard } from "../lib/clipboard";
 import { fullName } from "../lib/format";
 import { AccountsScreen } from "./Accounts";
+import { ChangePasswordScreen } from "./ChangePassword";
 import { SettingsScreen } from "./Settings";
 import { TokensScreen } from "./Tokens";
 import { UsersScreen } from "./Users";
 
-type Tab = "users" | "accounts" | "tokens" | "settings";
+/** The sidebar's screens, and the own-password screen reached from the user block. */
+type Tab = "users" | "accounts" | "tokens" | "settings" | "password";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "users", label: "Users" },
@@ -78,6 +80,9 @@ export function MainScreen() {
           <p className="small muted" title={state.connection?.detail}>
             {state.connection?.label}
           </p>
+          <button type="button" className="link-button" data-testid="nav-change-password" onClick={() => setTab("password")}>
+            Change password
+          </button>
           <button type="button" data-testid="sign-out" onClick={() => void signOut()} disabled={signingOut}>
             Sign out
           </button>
@@ -88,6 +93,7 @@ export function MainScreen() {
         {tab === "accounts" && <AccountsScreen />}
         {tab === "tokens" && <TokensScreen />}
         {tab === "settings" && <SettingsScreen />}
+        {tab === "password" && <ChangePasswordScreen forced={false} onClose={() => setTab("users")} />}
       </main>
     </div>
   );

@@ -144,7 +144,7 @@ export function SettingsScreen() {
           />
           <div className="preview">
             <Field label="Try a password against these rules" type="password" value={preview} onChange={setPreview} testId="settings-preview" autoComplete="off" />
-            <PasswordFeedback state={previewReport} id="settings-preview-feedback" />
+            <PasswordFeedback state={previewReport} id="settings-preview-feedback" empty={preview === ""} />
           </div>
           </div>
         </div>

@@ -178,8 +178,12 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
             </div>
             <div className="card">
               <h2>Password</h2>
-              <p className="small muted">Sets a temporary password, shown to you once. The user's sessions end and they must choose a new password.</p>
-              <button type="button" disabled={busy} onClick={() => setPending({ kind: "reset" })} data-testid="user-reset-password">
+              <p className="small muted">
+                {self
+                  ? "This is you: change your own password with Change password in the sidebar."
+                  : "Sets a temporary password, shown to you once. The user's sessions end and they must choose a new password."}
+              </p>
+              <button type="button" disabled={busy || self} onClick={() => setPending({ kind: "reset" })} data-testid="user-reset-password">
                 Reset to a temporary password
               </button>
             </div>

@@ -214,7 +214,7 @@ export function SetupWizard() {
             )}
             <div className="preview">
               <Field label="Try a password against these rules" type="password" value={preview} onChange={setPreview} testId="policy-preview" autoComplete="off" />
-              <PasswordFeedback state={previewReport} id="wizard-preview-feedback" />
+              <PasswordFeedback state={previewReport} id="wizard-preview-feedback" empty={preview === ""} />
             </div>
             <div className="field">
               <label htmlFor="wizard-domains">Blocked email domains (one per line)</label>

@@ -103,6 +103,15 @@ on_both! {
         env.gh.me(&admin.credential).await.unwrap();
     }
 
+    async fn an_admin_cannot_reset_their_own_password_to_a_temporary_one(env) {
+        let admin = env.setup().await;
+        let error = env.gh.reset_user_password(&admin.credential, admin.user.id, None).await.unwrap_err();
+        assert_eq!(codes(&error), vec![("password".into(), "own_account".into())]);
+        assert_eq!(error.to_problem().status, 422);
+        env.gh.me(&admin.credential).await.unwrap();
+        assert!(!env.sign_in("ada", ADMIN_PASSWORD).await.unwrap().must_change_password);
+    }
+
     async fn an_admin_chosen_temporary_password_is_not_shown_back(env) {
         let admin = env.setup().await;
         let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;

@@ -393,7 +393,11 @@ pub fn connection_failure(error: &Error) -> String {
             let mut message = source.to_string();
             let mut cause = source.source();
             while let Some(inner) = cause {
-                message = format!("{message}: {inner}");
+                // sqlx often repeats its source's text in its own: say each cause once.
+                let inner_text = inner.to_string();
+                if !message.contains(&inner_text) {
+                    message = format!("{message}: {inner_text}");
+                }
                 cause = inner.source();
             }
             format!("Could not connect: {message}")

@@ -115,6 +115,11 @@ async fn testing_a_port_where_nothing_listens_says_so_without_echoing_the_passwo
         "{}",
         test.message
     );
+    assert!(
+        test.message.contains("refused"),
+        "the cause, not just a timeout: {}",
+        test.message
+    );
     assert!(!test.message.contains("hunter2-secret"), "{}", test.message);
 }
 

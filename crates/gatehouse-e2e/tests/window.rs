@@ -26,6 +26,9 @@ const WEAK_PASSWORD: &str = "password";
 const STRONG_PASSWORD: &str = "Juniper!Orbit7-Cascade";
 const NEW_ADMIN_PASSWORD: &str = "Marble-Comet-Thistle-64";
 const WAIT: Duration = Duration::from_secs(30);
+/// The local PostgreSQL has trust auth, so any password connects; the test follows it
+/// into the keychain and makes sure it never reaches a file or the page.
+const REMOTE_PASSWORD: &str = "pg-secret-Quokka-41";
 
 struct Setup {
     app: PathBuf,
@@ -52,6 +55,45 @@ fn setup() -> Result<Setup, String> {
         webdriver,
         artifacts,
     })
+}
+
+/// A fresh database on the local PostgreSQL, dropped when the value is.
+struct PostgresDatabase(String);
+
+impl PostgresDatabase {
+    fn create() -> PostgresDatabase {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let name = format!("gh_e2e_{nanos}");
+        psql(&format!("create database {name}"));
+        PostgresDatabase(name)
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        // The app may still hold connections: force them out.
+        psql(&format!("drop database if exists {} with (force)", self.0));
+    }
+}
+
+fn psql(sql: &str) {
+    let status = Command::new("psql")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-qc",
+            sql,
+        ])
+        .status()
+        .expect("psql");
+    assert!(status.success(), "psql -c {sql:?} failed");
 }
 
 fn required() -> bool {
@@ -130,10 +172,21 @@ impl Window {
             .unwrap_or_default()
     }
 
+    /// Replaces the field's text the way a user does (select all, delete, type) and
+    /// checks it took: WebDriver's clear() alone fires no input event, so React may
+    /// put the old value back before the keys arrive ("30" + "5" = "305").
     async fn type_into(&mut self, test_id: &str, text: &str) {
-        let field = self.el(test_id).await;
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+        const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}"; // Ctrl+A, release, Backspace
+        for _ in 0..3 {
+            let field = self.el(test_id).await;
+            field.send_keys(SELECT_ALL_AND_DELETE).await.unwrap();
+            field.send_keys(text).await.unwrap();
+            if field.prop("value").await.unwrap().as_deref() == Some(text) {
+                return;
+            }
+        }
+        self.shot("failure").await;
+        panic!("[{test_id}] would not take the text {text:?}");
     }
 
     /// Clicks once the element is enabled.
@@ -245,11 +298,14 @@ async fn an_admin_sets_up_a_fresh_instance_and_provisions_a_user_and_an_account(
     };
     let started = Instant::now();
     let mut w = Window::open(&setup).await;
+    let remote = PostgresDatabase::create();
+    let database = remote.0.clone();
     let outcome = tokio::spawn(async move {
-        flow(&mut w).await;
+        flow(&mut w, &database).await;
         w
     })
     .await;
+    drop(remote);
     match outcome {
         Ok(w) => {
             let _ = w.client.close().await;
@@ -262,7 +318,16 @@ async fn an_admin_sets_up_a_fresh_instance_and_provisions_a_user_and_an_account(
     }
 }
 
-async fn flow(w: &mut Window) {
+/// Fills the connect screen's remote form.
+async fn fill_remote(w: &mut Window, port: &str, database: &str) {
+    w.type_into("remote-host", "127.0.0.1").await;
+    w.type_into("remote-port", port).await;
+    w.type_into("remote-database", database).await;
+    w.type_into("remote-username", "postgres").await;
+    w.type_into("remote-password", REMOTE_PASSWORD).await;
+}
+
+async fn flow(w: &mut Window, remote_database: &str) {
     // Connect: a fresh local database leads to the setup wizard.
     w.el("connect-local").await;
     w.shot("connect").await;
@@ -280,6 +345,25 @@ async fn flow(w: &mut Window) {
     let outcome = outcome.as_str().unwrap_or_default().to_owned();
     eprintln!("Tauri API call from the page: {outcome}");
     assert!(outcome.starts_with("refused"), "{outcome}");
+
+    // Remote PostgreSQL: "Test connection" says plainly what it found, and never the password.
+    fill_remote(w, "1", remote_database).await;
+    w.click("test-remote").await;
+    w.wait_text("test-result", "✗").await;
+    let refused = w.text("test-result").await;
+    eprintln!("test connection, nothing listening: {refused}");
+    assert!(!refused.contains(REMOTE_PASSWORD), "{refused}");
+    w.type_into("remote-port", "5432").await;
+    w.click("test-remote").await;
+    w.wait_text("test-result", "✓").await;
+    let found = w.text("test-result").await;
+    assert!(
+        found.contains("not set up"),
+        "a fresh database is not set up: {found}"
+    );
+    w.shot("connect-remote-tested").await;
+
+    // This instance lives in the local database.
     w.click("connect-local").await;
 
     // Wizard, step 1: the organization.
@@ -493,4 +577,44 @@ async fn flow(w: &mut Window) {
     w.type_into("signin-password", NEW_ADMIN_PASSWORD).await;
     w.click("signin-submit").await;
     w.el("nav-users").await;
+
+    // Another database: sign out, leave the local one, connect to the shared PostgreSQL,
+    // which is not set up yet, so the wizard opens there.
+    w.click("sign-out").await;
+    w.click("disconnect").await;
+    fill_remote(w, "5432", remote_database).await;
+    w.type_into("remote-name", "Shared").await;
+    w.click("connect-remote").await;
+    w.el("wizard-org-name").await;
+    w.shot("remote-wizard").await;
+
+    // The profile is remembered without its password; the password is in the keychain.
+    let config = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from);
+    if let Some(config) = config {
+        let profiles = std::fs::read_to_string(config.join("dev.gatehouse.desktop/profiles.json"))
+            .expect("profiles.json");
+        assert!(profiles.contains(remote_database), "{profiles}");
+        assert!(
+            !profiles.contains(REMOTE_PASSWORD),
+            "no password in profiles.json"
+        );
+    }
+    w.click("disconnect").await;
+    w.wait_text("saved-profile", "Shared").await;
+    let page = w.client.source().await.unwrap();
+    assert!(
+        page.contains("password in keychain"),
+        "the saved profile's password is in the keychain"
+    );
+    assert!(
+        !page.contains(REMOTE_PASSWORD),
+        "the password is not on the page"
+    );
+    w.shot("connect-saved-profile").await;
+
+    // The saved profile connects again with its password left empty (the shell reads
+    // the keychain; the local PostgreSQL trusts loopback, so this shows the flow only).
+    w.click("saved-profile").await;
+    w.click("connect-remote").await;
+    w.el("wizard-org-name").await;
 }

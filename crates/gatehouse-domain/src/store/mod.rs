@@ -165,6 +165,13 @@ impl Pool {
     }
 
     async fn connect_postgres(options: PgConnectOptions) -> Result<Pool> {
+        // One plain connection first: the pool retries a failing connect until its
+        // acquire timeout and then reports only "pool timed out", hiding the cause
+        // (refused, unknown host, bad password, no such database) the admin needs.
+        sqlx::Connection::close(
+            <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await?,
+        )
+        .await?;
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(10))

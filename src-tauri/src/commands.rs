@@ -155,16 +155,11 @@ pub async fn change_password(
     change: PasswordChange,
 ) -> Reply<SessionView> {
     let (core, credential) = state.authed().await?;
-    core.change_password(&credential, change)
+    let signed_in = core
+        .change_password(&credential, change)
         .await
         .map_err(|e| state.authed_problem(e))?;
-    let me = core
-        .me(&credential)
-        .await
-        .map_err(|e| state.authed_problem(e))?;
-    state
-        .refresh_session(me)
-        .ok_or_else(|| gatehouse_domain::Error::Unauthenticated.to_problem())
+    Ok(state.start_session(signed_in))
 }
 
 // ---- users ------------------------------------------------------------------------

@@ -296,15 +296,6 @@ impl Shell {
         });
     }
 
-    /// After a password change: the same token, no longer restricted.
-    pub fn refresh_session(&self, user: UserView) -> Option<SessionView> {
-        let mut session = self.session.lock().expect("session lock");
-        let session = session.as_mut()?;
-        session.view.user = user;
-        session.view.must_change_password = false;
-        Some(session.view.clone())
-    }
-
     /// Forgets the token and clears the clipboard if it still holds our copy.
     pub fn end_session(&self) {
         self.session.lock().expect("session lock").take();

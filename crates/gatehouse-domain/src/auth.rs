@@ -206,7 +206,8 @@ impl Gatehouse {
             claims.sub
         };
         let user = tx.user(user_id).await?.ok_or(Error::Unauthenticated)?;
-        // Sessions that began before an admin reset the password are over.
+        // Sessions that began before the password last changed are over (tokens carry
+        // whole seconds: one issued in the second of the change still counts).
         if let (Some(iat), Some(after)) = (issued_at, user.sessions_valid_after) {
             if iat < after.timestamp() {
                 return Err(Error::Unauthenticated);
@@ -271,13 +272,15 @@ impl Gatehouse {
         })
     }
 
-    /// Changes the caller's own password (also allowed, and required, while it is temporary).
+    /// Changes the caller's own password (also allowed, and required, while it is
+    /// temporary). Every session that began before ends, the caller's too; the caller
+    /// gets a new access token in return. API tokens are not sessions and keep working.
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn change_password(
         &self,
         credential: &Credential,
         change: PasswordChange,
-    ) -> Result<()> {
+    ) -> Result<SignedIn> {
         let (user, settings) = transaction!(self.pool(), Mode::Read, |tx| async {
             let user = self.authenticate(tx, credential, false).await?;
             let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
@@ -312,7 +315,7 @@ impl Gatehouse {
         errors.finish()?;
         let hash = password::hash(crate::fields::parsed(new_password)).await?;
         let now = self.now();
-        transaction!(self.pool(), Mode::Write, |tx| async {
+        let (user, instance) = transaction!(self.pool(), Mode::Write, |tx| async {
             let user = self.authenticate(tx, credential, true).await?;
             tx.update_password(user.id, &hash.0, false, now).await?;
             audit::record(
@@ -323,7 +326,18 @@ impl Gatehouse {
                 ("user", Some(user.id.to_string())),
                 serde_json::json!({}),
             )
-            .await
+            .await?;
+            let user = tx.user(user.id).await?.ok_or(Error::Unauthenticated)?;
+            let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
+            Ok::<_, Error>((user, instance))
+        })?;
+        let access_token = self
+            .issue_access_token(instance.id, &user, &instance.settings.0)
+            .await?;
+        Ok(SignedIn {
+            access_token,
+            must_change_password: false,
+            user: UserView::from(user),
         })
     }
 }

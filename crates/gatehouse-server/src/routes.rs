@@ -262,16 +262,16 @@ pub async fn me(
 /// the password is temporary.
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "sessions", security(("bearer" = [])),
     request_body = PasswordChange,
-    responses((status = 204, description = "Changed"), WriteErrors))]
+    responses((status = 200, description = "Changed. Every earlier session has ended, this one too: \
+        continue with the new access token returned here", body = SignedIn), WriteErrors))]
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn change_password(
     State(state): State<AppState>,
     Bearer(credential): Bearer,
     ApiJson(change): ApiJson<PasswordChange>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Json<SignedIn>> {
     let _turn = state.hashing_turn().await;
-    state.core.change_password(&credential, change).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(state.core.change_password(&credential, change).await?))
 }
 
 // ---- users and admins ----

@@ -60,7 +60,7 @@ export function ChangePasswordScreen({ forced = true, onClose }: { forced?: bool
         <form onSubmit={(e) => void submit(e)} noValidate>
           {done && (
             <p className="notice ok" role="status" data-testid="change-done">
-              Password changed. Use it the next time you sign in.
+              Password changed. Sessions signed in with the old password, here or elsewhere, have ended.
             </p>
           )}
           <Field

@@ -579,7 +579,7 @@ macro_rules! impl_store {
                 sqlx::query(
                     "update users set password_hash = $2, must_change_password = $3, failed_sign_ins = 0, \
                      locked_until = null, updated_at = $4, \
-                     sessions_valid_after = case when $3 then $4 else sessions_valid_after end where id = $1",
+                     sessions_valid_after = $4 where id = $1",
                 )
                 .bind(id)
                 .bind(hash)

@@ -87,7 +87,9 @@ on_both! {
         let credential = Credential::bearer(signed_in.access_token.access_token.expose());
         let blocked = env.gh.create_user(&credential, new_user("other", vec![Role::Viewer])).await.unwrap_err();
         assert!(matches!(blocked, Error::PasswordChangeRequired));
-        env.gh.change_password(&credential, PasswordChange { current_password: secret(&temporary), new_password: secret("Amber-Meadow-Quartz-77") }).await.unwrap();
+        let changed = env.gh.change_password(&credential, PasswordChange { current_password: secret(&temporary), new_password: secret("Amber-Meadow-Quartz-77") }).await.unwrap();
+        assert!(!changed.must_change_password);
+        let credential = Credential::bearer(changed.access_token.access_token.expose());
         env.gh.create_user(&credential, new_user("other", vec![Role::Viewer])).await.unwrap();
         assert!(!env.sign_in("grace", "Amber-Meadow-Quartz-77").await.unwrap().must_change_password);
     }
@@ -110,6 +112,21 @@ on_both! {
         assert_eq!(error.to_problem().status, 422);
         env.gh.me(&admin.credential).await.unwrap();
         assert!(!env.sign_in("ada", ADMIN_PASSWORD).await.unwrap().must_change_password);
+    }
+
+    async fn changing_ones_password_ends_every_earlier_session_and_returns_a_new_one(env) {
+        let admin = env.setup().await;
+        let other = env.sign_in("ada", ADMIN_PASSWORD).await.unwrap();
+        let other = Credential::bearer(other.access_token.access_token.expose());
+        let api_token = env.gh.create_api_token(&admin.credential, NewApiToken { name: "ci".into(), expires_in_days: None, never_expires: false, user_id: None }).await.unwrap();
+        let api_token = Credential::bearer(api_token.secret.expose());
+        env.clock.advance(chrono::Duration::seconds(1));
+        let changed = env.gh.change_password(&admin.credential, PasswordChange { current_password: secret(ADMIN_PASSWORD), new_password: secret(STRONG) }).await.unwrap();
+        assert!(matches!(env.gh.me(&admin.credential).await.unwrap_err(), Error::Unauthenticated));
+        assert!(matches!(env.gh.me(&other).await.unwrap_err(), Error::Unauthenticated));
+        let fresh = Credential::bearer(changed.access_token.access_token.expose());
+        assert_eq!(env.gh.me(&fresh).await.unwrap().id, admin.user.id);
+        env.gh.me(&api_token).await.expect("API tokens are not sessions");
     }
 
     async fn an_admin_chosen_temporary_password_is_not_shown_back(env) {

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::gatehouse::Gatehouse;
-use crate::instance::Settings;
+use crate::instance::{Settings, MAX_ACCESS_TOKEN_MINUTES};
 use crate::secrets::{OneTimeSecret, SecretStore};
 use crate::store::{transaction, Mode, SigningKeyRow, Store, UserRow};
 use crate::user::Role;
@@ -30,6 +30,17 @@ use crate::user::Role;
 /// The audience of every access token Gatehouse issues.
 pub const AUDIENCE: &str = "gatehouse-admin";
 const ALGORITHM: &str = "EdDSA";
+
+impl SigningKeyRow {
+    /// Whether the key may verify tokens at `now`: not retired, and it has signed a
+    /// token recently enough that the token could still be alive. A quiet key comes
+    /// back when its holder signs again (its private half never left that keychain).
+    fn verifies_at(&self, now: DateTime<Utc>) -> bool {
+        let last_signed = self.last_signed_at.unwrap_or(self.created_at);
+        let longest = chrono::Duration::minutes(i64::from(MAX_ACCESS_TOKEN_MINUTES) + 5);
+        self.retired_at.is_none() && self.algorithm == ALGORITHM && last_signed + longest > now
+    }
+}
 
 pub fn issuer(instance_id: Uuid) -> String {
     format!("urn:gatehouse:instance:{instance_id}")
@@ -99,6 +110,7 @@ impl KeyPair {
             public_key: self.public.to_vec(),
             created_at: now,
             retired_at: None,
+            last_signed_at: Some(now),
         }
     }
 
@@ -243,6 +255,11 @@ impl Gatehouse {
         header.kid = Some(signer.kid.clone());
         header.typ = Some("at+jwt".to_owned());
         let token = jsonwebtoken::encode(&header, &claims, &signer.key).map_err(Error::internal)?;
+        // Recorded before the token leaves: the key must verify it for its whole life.
+        let kid = signer.kid.clone();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            Ok::<_, Error>(tx.touch_signing_key(&kid, now).await?)
+        })?;
         Ok(IssuedAccessToken {
             access_token: OneTimeSecret::new(token),
             token_type: "Bearer".to_owned(),
@@ -250,14 +267,17 @@ impl Gatehouse {
         })
     }
 
-    /// The public keys that verify this instance's access tokens, as a JWKS.
+    /// The public keys that verify this instance's access tokens, as a JWKS: the keys
+    /// not retired that signed a token recently enough for it to be alive.
     pub async fn verification_keys(&self) -> Result<Jwks> {
         let rows = transaction!(self.pool(), Mode::Read, |tx| async {
             Ok::<_, Error>(tx.active_signing_keys().await?)
         })?;
+        let now = self.now();
         Ok(Jwks {
             keys: rows
                 .into_iter()
+                .filter(|row| row.verifies_at(now))
                 .map(|row| Jwk {
                     kty: "OKP".to_owned(),
                     crv: "Ed25519".to_owned(),
@@ -289,7 +309,7 @@ pub(crate) async fn verify(
     let key = store
         .signing_key(&kid)
         .await?
-        .filter(|k| k.retired_at.is_none() && k.algorithm == ALGORITHM)
+        .filter(|k| k.verifies_at(now))
         .ok_or(Error::Unauthenticated)?;
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_audience(&[AUDIENCE]);

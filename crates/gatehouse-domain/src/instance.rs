@@ -20,6 +20,10 @@ use crate::policy::{evaluate, PasswordContext, PasswordPolicy, PolicyReport};
 use crate::store::{transaction, unique_violation, AccountRow, InstanceRow, Mode, Store};
 use crate::user::{Role, UserFields, UserStatus, UserView};
 
+/// The longest an access token may live; settings cannot ask for more, so a signing
+/// key silent for longer than this (plus a margin) verifies no live token.
+pub(crate) const MAX_ACCESS_TOKEN_MINUTES: u32 = 1440;
+
 /// The instance's settings, edited on the Settings screen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -64,7 +68,12 @@ impl Settings {
                 ));
             }
         };
-        range("access_token_minutes", self.access_token_minutes, 5, 1440);
+        range(
+            "access_token_minutes",
+            self.access_token_minutes,
+            5,
+            MAX_ACCESS_TOKEN_MINUTES,
+        );
         range(
             "api_token_days",
             self.api_token_days,

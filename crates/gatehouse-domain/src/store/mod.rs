@@ -351,6 +351,11 @@ pub(crate) trait Store: Send {
     fn signing_key(&mut self, kid: &str)
         -> impl Future<Output = Sql<Option<SigningKeyRow>>> + Send;
     fn active_signing_keys(&mut self) -> impl Future<Output = Sql<Vec<SigningKeyRow>>> + Send;
+    fn touch_signing_key(
+        &mut self,
+        kid: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
 
     fn insert_audit(&mut self, row: &AuditRow) -> impl Future<Output = Sql<()>> + Send;
     fn audit_events(
@@ -688,7 +693,8 @@ macro_rules! impl_store {
 
             async fn signing_key(&mut self, kid: &str) -> Sql<Option<SigningKeyRow>> {
                 sqlx::query_as(
-                    "select kid, algorithm, public_key, created_at, retired_at from signing_keys where kid = $1",
+                    "select kid, algorithm, public_key, created_at, retired_at, last_signed_at \
+                     from signing_keys where kid = $1",
                 )
                 .bind(kid)
                 .fetch_optional(&mut *self.0)
@@ -697,11 +703,20 @@ macro_rules! impl_store {
 
             async fn active_signing_keys(&mut self) -> Sql<Vec<SigningKeyRow>> {
                 sqlx::query_as(
-                    "select kid, algorithm, public_key, created_at, retired_at from signing_keys \
-                     where retired_at is null order by created_at",
+                    "select kid, algorithm, public_key, created_at, retired_at, last_signed_at \
+                     from signing_keys where retired_at is null order by created_at",
                 )
                 .fetch_all(&mut *self.0)
                 .await
+            }
+
+            async fn touch_signing_key(&mut self, kid: &str, now: DateTime<Utc>) -> Sql<()> {
+                sqlx::query("update signing_keys set last_signed_at = $2 where kid = $1")
+                    .bind(kid)
+                    .bind(now)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
             }
 
             async fn insert_audit(&mut self, row: &AuditRow) -> Sql<()> {

@@ -81,6 +81,7 @@ pub(crate) struct SigningKeyRow {
     pub public_key: Vec<u8>,
     pub created_at: DateTime<Utc>,
     pub retired_at: Option<DateTime<Utc>>,
+    pub last_signed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

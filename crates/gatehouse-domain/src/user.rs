@@ -499,8 +499,11 @@ fn like_pattern(search: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// A random password that passes `settings`' policy, for admin resets.
-fn generate_temporary_password(settings: &Settings) -> SecretString {
+/// A random password that passes `settings`' policy, for admin resets; `None` if a
+/// hundred tries found none (the policy check refuses policies no password can pass,
+/// so this bounds the work rather than being expected). CPU-bound: call it off the
+/// async workers.
+fn generate_temporary_password(settings: &Settings) -> Option<SecretString> {
     const SETS: [&str; 4] = [
         "ABCDEFGHJKLMNPQRSTUVWXYZ",
         "abcdefghijkmnopqrstuvwxyz",
@@ -510,7 +513,7 @@ fn generate_temporary_password(settings: &Settings) -> SecretString {
     let policy = &settings.password_policy;
     let length = usize::from(policy.min_length.max(20).min(policy.max_length));
     let mut rng = rand::rngs::OsRng;
-    loop {
+    for _ in 0..100 {
         let mut chars: Vec<char> = SETS
             .iter()
             .map(|set| set.as_bytes()[rng.gen_range(0..set.len())] as char)
@@ -522,9 +525,10 @@ fn generate_temporary_password(settings: &Settings) -> SecretString {
         chars.shuffle(&mut rng);
         let candidate: String = chars.into_iter().take(length).collect();
         if evaluate(policy, &candidate, &PasswordContext::default()).passed {
-            return SecretString::from(candidate);
+            return Some(SecretString::from(candidate));
         }
     }
+    None
 }
 
 impl Gatehouse {
@@ -805,7 +809,21 @@ impl Gatehouse {
             tx.user(id).await?.ok_or(Error::NotFound("user"))
         })?;
         let generated = temporary.is_none();
-        let candidate = temporary.unwrap_or_else(|| generate_temporary_password(&settings));
+        let candidate = match temporary {
+            Some(chosen) => chosen,
+            None => {
+                let for_generator = settings.clone();
+                tokio::task::spawn_blocking(move || generate_temporary_password(&for_generator))
+                    .await?
+                    .ok_or_else(|| {
+                        Error::validation(
+                            "password",
+                            "policy_unsatisfiable",
+                            "No generated password passes the current policy; choose one, or relax the policy in Settings.",
+                        )
+                    })?
+            }
+        };
         let shown = generated.then(|| {
             OneTimeSecret::new(secrecy::ExposeSecret::expose_secret(&candidate).to_owned())
         });
@@ -893,7 +911,7 @@ mod tests {
                 password_policy: preset.policy(),
                 ..Settings::default()
             };
-            let password = generate_temporary_password(&settings);
+            let password = generate_temporary_password(&settings).expect("a password");
             assert!(
                 evaluate(
                     &settings.password_policy,
@@ -902,6 +920,36 @@ mod tests {
                 )
                 .passed
             );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// The policy check refuses exactly enough: any policy it accepts can be met,
+        /// so an admin reset can always generate a temporary password.
+        #[test]
+        fn every_policy_the_check_accepts_admits_a_generated_password(
+            min_length in 1u16..40,
+            extra in 0u16..200,
+            classes in proptest::collection::vec(proptest::bool::ANY, 4),
+            min_character_classes in 0u8..=4,
+            min_strength_score in 0u8..=4,
+        ) {
+            let policy = crate::policy::PasswordPolicy {
+                min_length,
+                max_length: min_length + extra,
+                require_uppercase: classes[0],
+                require_lowercase: classes[1],
+                require_digit: classes[2],
+                require_special: classes[3],
+                min_character_classes,
+                min_strength_score,
+                ..crate::policy::PasswordPolicy::default()
+            };
+            if policy.check().is_ok() {
+                let settings = Settings { password_policy: policy, ..Settings::default() };
+                proptest::prop_assert!(generate_temporary_password(&settings).is_some());
+            }
         }
     }
 }

@@ -9,8 +9,8 @@ use axum::Json;
 use gatehouse_domain::{
     AccountCreated, AccountView, ApiTokenView, AuditEvent, ErrorCode, FieldError, InstanceStatus,
     IssuedApiToken, Jwks, NewAccount, NewAdmin, NewApiToken, NewUser, Page, PasswordChange,
-    PasswordContext, PasswordPolicy, PasswordReset, PolicyReport, Role, Settings, Setup, SetupDone,
-    SignIn, SignedIn, UserQuery, UserStatus, UserView,
+    PasswordContext, PasswordPolicy, PasswordReset, PolicyReport, Role, Settings, Setup, SignIn,
+    SignedIn, UserQuery, UserStatus, UserView,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -27,19 +27,25 @@ use crate::AppState;
 // ---- request and response shapes of the adapter's own ----
 
 /// Setup's response: seed 000's `data.accessToken` (kept in the seed's camelCase
-/// for compatibility) beside everything the setup made, in snake_case.
+/// for compatibility) beside everything else the setup made, in snake_case. The
+/// token appears once, in `data` only.
 #[derive(Serialize, ToSchema)]
 pub struct SetupResponse {
     pub data: SetupData,
-    #[serde(flatten)]
-    pub done: SetupDone,
+    pub admin: UserView,
+    pub account: AccountView,
+    pub instance_id: Uuid,
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct SetupData {
     /// The first admin's access token (JWT), as seed 000 returns it.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// When the access token expires (RFC 3339).
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -161,8 +167,12 @@ pub async fn setup(
             Ok(Json(SetupResponse {
                 data: SetupData {
                     access_token: done.access_token.access_token.expose().to_owned(),
+                    token_type: done.access_token.token_type,
+                    expires_at: done.access_token.expires_at,
                 },
-                done,
+                admin: done.admin,
+                account: done.account,
+                instance_id: done.instance_id,
             }))
         }
         Err(error @ gatehouse_domain::Error::AlreadyInitialized) => {

@@ -186,6 +186,42 @@ impl PasswordPolicy {
                 "Strength scores go from 0 to 4.",
             ));
         }
+        // Policies no password can pass: every check passes alone, but together they
+        // would refuse everything (and a generated temporary password could not exist).
+        let required_classes = [
+            self.require_uppercase,
+            self.require_lowercase,
+            self.require_digit,
+            self.require_special,
+        ]
+        .into_iter()
+        .filter(|&required| required)
+        .count()
+        .max(usize::from(self.min_character_classes.min(4)));
+        if usize::from(self.max_length) < required_classes {
+            errors.push(FieldError::new(
+                "password_policy.max_length",
+                "too_small_for_rules",
+                "The maximum length leaves no room for the required kinds of characters.",
+            ));
+        }
+        // zxcvbn rates an unguessable string by its length: about 10 characters for
+        // "strong" (3) and 12 for "very strong" (4), with a margin.
+        let needed_for_strength = match self.min_strength_score {
+            3 => 10,
+            4 => 12,
+            _ => 0,
+        };
+        if self.max_length < needed_for_strength {
+            errors.push(FieldError::new(
+                "password_policy.max_length",
+                "too_small_for_strength",
+                format!(
+                    "A strength of {} needs room for at least {needed_for_strength} characters.",
+                    self.min_strength_score
+                ),
+            ));
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -632,6 +668,50 @@ mod tests {
             ..PasswordPolicy::default()
         };
         assert_eq!(policy.check().unwrap_err()[0].code, "below_minimum");
+    }
+
+    #[test]
+    fn a_policy_too_short_for_its_required_kinds_of_characters_is_refused() {
+        let policy = PasswordPolicy {
+            min_length: 1,
+            max_length: 3,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_digit: true,
+            require_special: true,
+            min_strength_score: 0,
+            ..PasswordPolicy::default()
+        };
+        let codes: Vec<_> = policy
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(codes, vec!["too_small_for_rules"]);
+    }
+
+    #[test]
+    fn a_policy_too_short_for_its_required_strength_is_refused() {
+        let policy = PasswordPolicy {
+            min_length: 4,
+            max_length: 8,
+            min_character_classes: 0,
+            min_strength_score: 4,
+            ..PasswordPolicy::default()
+        };
+        let codes: Vec<_> = policy
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(codes, vec!["too_small_for_strength"]);
+        let strong_enough = PasswordPolicy {
+            max_length: 12,
+            ..policy
+        };
+        assert_eq!(strong_enough.check(), Ok(()));
     }
 
     #[test]

@@ -11,6 +11,8 @@ on_both! {
         assert_eq!(response.status, 200, "{}", response.text);
         let token = response.body["data"]["accessToken"].as_str().unwrap();
         assert_eq!(token.split('.').count(), 3, "a JWT");
+        assert_eq!(response.text.matches(token).count(), 1, "the token is in the response once");
+        assert_eq!(response.body["data"]["tokenType"], "Bearer");
         assert_eq!(response.body["admin"]["roles"], json!(["admin"]));
         assert_eq!(response.body["account"]["name"], "Acme Marine");
         assert!(!response.text.contains(ADMIN_PASSWORD));

@@ -109,7 +109,7 @@ pub(crate) fn parse_account_name(name: &str) -> Result<String, FieldError> {
     }
 }
 
-fn parse_plan(plan: &str) -> Result<String, FieldError> {
+pub(crate) fn parse_plan(plan: &str) -> Result<String, FieldError> {
     let plan = plan.trim();
     if plan.is_empty()
         || plan.len() > 50

@@ -101,6 +101,12 @@ impl Gatehouse {
                 "required",
                 "Enter your username or email.",
             ));
+        } else if login.contains('\0') {
+            errors.push(crate::FieldError::new(
+                "login",
+                "invalid_characters",
+                "A username or email cannot contain NUL characters.",
+            ));
         }
         if request.password.expose_secret().is_empty() {
             errors.push(crate::FieldError::new(
@@ -158,7 +164,18 @@ impl Gatehouse {
         if user.status != UserStatus::Active.as_str() {
             return Err(Error::UserInactive);
         }
+        // Issued first, so the audit never records a sign-in that then failed; it is
+        // dropped unreturned if the user was locked meanwhile.
+        let access_token = self
+            .issue_access_token(instance.id, &user, settings)
+            .await?;
         transaction!(self.pool(), Mode::Write, |tx| async {
+            // Concurrent guesses all read "not locked" above: a lock set since then
+            // stands, and a right guess among them must not lift it.
+            let current = tx.user(user.id).await?.ok_or(Error::InvalidCredentials)?;
+            if current.locked_until.is_some_and(|until| until > now) {
+                return Err(Error::InvalidCredentials);
+            }
             tx.clear_failed_sign_ins(user.id).await?;
             audit::record(
                 tx,
@@ -170,9 +187,6 @@ impl Gatehouse {
             )
             .await
         })?;
-        let access_token = self
-            .issue_access_token(instance.id, &user, settings)
-            .await?;
         // The failures were just cleared in the database; show that.
         let user = UserRow {
             failed_sign_ins: 0,
@@ -296,8 +310,33 @@ impl Gatehouse {
             "new_password",
         )
         .await?;
+        let now = self.now();
         let mut errors = FieldErrors::default();
-        if !current_ok {
+        if user.locked_until.is_some_and(|until| until > now) {
+            // Locked by wrong guesses (here or at sign-in): no answer either way.
+            errors.push(crate::FieldError::new(
+                "current_password",
+                "locked",
+                "Too many wrong passwords. Try again later.",
+            ));
+        } else if !current_ok {
+            // A stolen session must not become an unlimited password oracle: wrong
+            // guesses count toward the same lock as failed sign-ins.
+            let lock_until = now + chrono::Duration::minutes(i64::from(settings.lockout_minutes));
+            let threshold = i32::try_from(settings.lockout_threshold).unwrap_or(i32::MAX);
+            transaction!(self.pool(), Mode::Write, |tx| async {
+                tx.record_failed_sign_in(user.id, threshold, lock_until)
+                    .await?;
+                audit::record(
+                    tx,
+                    now,
+                    Some(user.id),
+                    "password_change.failed",
+                    ("user", Some(user.id.to_string())),
+                    serde_json::json!({}),
+                )
+                .await
+            })?;
             errors.push(crate::FieldError::new(
                 "current_password",
                 "incorrect",
@@ -314,7 +353,6 @@ impl Gatehouse {
         let new_password = errors.check_all(parsed);
         errors.finish()?;
         let hash = password::hash(crate::fields::parsed(new_password)).await?;
-        let now = self.now();
         let (user, instance) = transaction!(self.pool(), Mode::Write, |tx| async {
             let user = self.authenticate(tx, credential, true).await?;
             tx.update_password(user.id, &hash.0, false, now).await?;

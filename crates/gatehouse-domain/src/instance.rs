@@ -8,7 +8,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::access_token::{IssuedAccessToken, KeyPair};
-use crate::account::{parse_account_name, AccountView};
+use crate::account::{parse_account_name, parse_plan, AccountView};
 use crate::audit;
 use crate::auth::Credential;
 use crate::email::SUGGESTED_BLOCKED_DOMAINS;
@@ -199,7 +199,10 @@ impl Gatehouse {
             problems.into_iter().for_each(|p| errors.push(p));
         }
         let organization = errors.check("organization", parse_account_name(&request.organization));
-        let plan = request.plan.unwrap_or_else(|| "standard".to_owned());
+        let plan = errors.check(
+            "plan",
+            parse_plan(request.plan.as_deref().unwrap_or("standard")),
+        );
         let admin = UserFields {
             username: request.username.as_deref(),
             email: &request.email,
@@ -223,6 +226,7 @@ impl Gatehouse {
         let keys = KeyPair::generate()?;
         self.save_key(instance_id, &keys).await?;
         let organization = parsed(organization);
+        let plan = parsed(plan);
         let done = transaction!(self.pool(), Mode::Write, |tx| async {
             // First, so that a losing concurrent setup fails before writing anything.
             let instance = InstanceRow {

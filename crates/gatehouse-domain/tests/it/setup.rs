@@ -41,11 +41,11 @@ on_both! {
             password: secret("Password1"),
             password_policy: None,
             blocked_email_domains: None,
-            plan: None,
+            plan: Some("gold plan!".into()),
         };
         let error = env.gh.setup(request).await.unwrap_err();
         let fields: Vec<_> = codes(&error);
-        for expected in [("organization", "required"), ("first_name", "too_short"), ("username", "invalid_characters"), ("email", "invalid"), ("password", "min_length"), ("password", "not_common")] {
+        for expected in [("plan", "invalid"), ("organization", "required"), ("first_name", "too_short"), ("username", "invalid_characters"), ("email", "invalid"), ("password", "min_length"), ("password", "not_common")] {
             assert!(fields.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} missing from {fields:?}");
         }
         assert_eq!(env.db.count("instance").await, 0);

@@ -105,6 +105,27 @@ on_both! {
         env.gh.me(&admin.credential).await.unwrap();
     }
 
+    async fn wrong_current_passwords_count_toward_the_sign_in_lock(env) {
+        let admin = env.setup().await;
+        let wrong = || PasswordChange { current_password: secret("Not-The-Password-1"), new_password: secret(STRONG) };
+        for _ in 0..5 {
+            let error = env.gh.change_password(&admin.credential, wrong()).await.unwrap_err();
+            assert_eq!(codes(&error), vec![("current_password".into(), "incorrect".into())]);
+        }
+        // Locked now: the right password no longer signs in, nor changes it.
+        assert!(matches!(env.sign_in("ada", ADMIN_PASSWORD).await.unwrap_err(), Error::InvalidCredentials));
+        let right = PasswordChange { current_password: secret(ADMIN_PASSWORD), new_password: secret(STRONG) };
+        let error = env.gh.change_password(&admin.credential, right).await.unwrap_err();
+        assert_eq!(codes(&error), vec![("current_password".into(), "locked".into())]);
+        assert_eq!(env.db.texts("select action from audit_events where action = 'password_change.failed'").await.len(), 5);
+    }
+
+    async fn a_login_with_a_nul_character_is_a_field_error(env) {
+        env.setup().await;
+        let error = env.sign_in("ada\0", ADMIN_PASSWORD).await.unwrap_err();
+        assert_eq!(codes(&error), vec![("login".into(), "invalid_characters".into())]);
+    }
+
     async fn an_admin_cannot_reset_their_own_password_to_a_temporary_one(env) {
         let admin = env.setup().await;
         let error = env.gh.reset_user_password(&admin.credential, admin.user.id, None).await.unwrap_err();

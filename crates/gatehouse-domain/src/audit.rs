@@ -1,4 +1,5 @@
-//! The audit trail: every mutation writes one event in its own transaction.
+//! The audit trail: every mutation writes one event, inside the mutation's own
+//! transaction, so the change and its record commit or roll back together.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -337,13 +337,53 @@ impl Gatehouse {
     }
 
     /// Evaluates a candidate password against `policy`, or the policy in force.
-    /// Stores nothing; needs no credential. Runs on the blocking pool.
+    /// Stores nothing; needs no credential (so its inputs are bounded: a candidate of
+    /// at most the hard maximum length, context values of at most 320 characters, a
+    /// policy that passes its check). Runs on the blocking pool.
     pub async fn evaluate_password(
         &self,
         candidate: SecretString,
         context: PasswordContext,
         policy: Option<PasswordPolicy>,
     ) -> Result<PolicyReport> {
+        const MAX_CONTEXT_CHARS: usize = 320;
+        let max_candidate = usize::from(crate::policy::HARD_MAX_LENGTH);
+        let mut errors = FieldErrors::default();
+        if secrecy::ExposeSecret::expose_secret(&candidate)
+            .chars()
+            .count()
+            > max_candidate
+        {
+            errors.push(FieldError::new(
+                "password",
+                "too_long",
+                format!("Send at most {max_candidate} characters."),
+            ));
+        }
+        for (field, value) in [
+            ("context.username", &context.username),
+            ("context.email", &context.email),
+            ("context.first_name", &context.first_name),
+            ("context.last_name", &context.last_name),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.chars().count() > MAX_CONTEXT_CHARS)
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "too_long",
+                    format!("Send at most {MAX_CONTEXT_CHARS} characters."),
+                ));
+            }
+        }
+        if let Some(Err(problems)) = policy.as_ref().map(PasswordPolicy::check) {
+            for problem in problems {
+                let field = format!("policy.{}", problem.field);
+                errors.push(problem.for_field(&field));
+            }
+        }
+        errors.finish()?;
         let policy = match policy {
             Some(policy) => policy,
             None => self.password_policy().await?,

@@ -12,7 +12,7 @@ use gatehouse_domain::{
     PasswordContext, PasswordPolicy, PasswordReset, PolicyReport, Role, Settings, Setup, SignIn,
     SignedIn, UserQuery, UserStatus, UserView,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -69,10 +69,6 @@ pub struct PasswordResetRequest {
     #[schema(value_type = Option<String>)]
     pub temporary_password: Option<SecretString>,
 }
-
-/// Longest candidate or personal detail the evaluation endpoint takes.
-const MAX_EVALUATED_CHARS: usize = gatehouse_domain::policy::HARD_MAX_LENGTH as usize;
-const MAX_CONTEXT_CHARS: usize = 320;
 
 /// A candidate password for live feedback. Nothing is stored.
 #[derive(Deserialize, ToSchema)]
@@ -566,40 +562,6 @@ pub async fn evaluate_password(
         ));
     }
     let context = request.context.unwrap_or_default();
-    let mut errors = Vec::new();
-    if request.password.expose_secret().chars().count() > MAX_EVALUATED_CHARS {
-        errors.push(FieldError::new(
-            "password",
-            "too_long",
-            format!("Send at most {MAX_EVALUATED_CHARS} characters."),
-        ));
-    }
-    for (field, value) in [
-        ("context.username", &context.username),
-        ("context.email", &context.email),
-        ("context.first_name", &context.first_name),
-        ("context.last_name", &context.last_name),
-    ] {
-        if value
-            .as_deref()
-            .is_some_and(|v| v.chars().count() > MAX_CONTEXT_CHARS)
-        {
-            errors.push(FieldError::new(
-                field,
-                "too_long",
-                format!("Send at most {MAX_CONTEXT_CHARS} characters."),
-            ));
-        }
-    }
-    if let Some(Err(problems)) = request.policy.as_ref().map(PasswordPolicy::check) {
-        errors.extend(problems.into_iter().map(|p| {
-            let field = format!("policy.{}", p.field);
-            p.for_field(&field)
-        }));
-    }
-    if !errors.is_empty() {
-        return Err(gatehouse_domain::Error::Validation(errors).into());
-    }
     Ok(Json(
         state
             .core

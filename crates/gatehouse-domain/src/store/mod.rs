@@ -309,8 +309,9 @@ pub(crate) trait Store: Send {
         roles: [bool; 3],
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
-    /// Sets a new password hash; `temporary` (an admin reset) also makes it one to
-    /// change at next sign-in and ends the user's current sessions.
+    /// Sets a new password hash and ends the user's current sessions (access tokens
+    /// issued before `now`); `temporary` (an admin reset) also makes it one to change
+    /// at next sign-in.
     fn update_password(
         &mut self,
         id: Uuid,

@@ -56,4 +56,14 @@ on_both! {
         let settings = env.gh.settings(&admin.credential).await.unwrap();
         assert!(matches!(env.gh.update_settings(&viewer, settings).await.unwrap_err(), Error::Forbidden));
     }
+
+    async fn evaluation_refuses_oversized_input_and_impossible_policies_field_by_field(env) {
+        env.setup().await;
+        let context = PasswordContext { username: Some("u".repeat(321)), ..Default::default() };
+        let impossible = PasswordPolicy { min_length: 20, max_length: 10, ..PasswordPolicy::default() };
+        let error = env.gh.evaluate_password(secret(&"x".repeat(1025)), context, Some(impossible)).await.unwrap_err();
+        let fields: Vec<_> = codes(&error).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["password", "context.username", "policy.password_policy.max_length"]);
+        assert_eq!(error.to_problem().status, 422);
+    }
 }

@@ -61,14 +61,17 @@ pub async fn disconnect(state: State<'_, Shell>) -> Reply<AppState> {
     state.state().await
 }
 
+/// Reads the profiles file: async so that the file read stays off the main thread.
 #[tauri::command]
-pub fn saved_profiles(state: State<'_, Shell>) -> Vec<RemoteProfileView> {
-    state.dirs.load_profiles()
+#[tracing::instrument(skip_all, err(Debug))]
+pub async fn saved_profiles(state: State<'_, Shell>) -> Reply<Vec<RemoteProfileView>> {
+    Ok(state.dirs.load_profiles())
 }
 
 // ---- password policy ----------------------------------------------------------
 
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub fn policy_presets() -> Vec<PresetInfo> {
     PolicyPreset::ALL
         .into_iter()
@@ -81,6 +84,7 @@ pub fn policy_presets() -> Vec<PresetInfo> {
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub fn suggested_blocked_domains() -> Vec<String> {
     suggested_domains()
 }
@@ -331,14 +335,17 @@ pub async fn update_settings(state: State<'_, Shell>, settings: Settings) -> Rep
         .map_err(|e| state.authed_problem(e))
 }
 
+/// The preferences held in memory (read from disk once, at start).
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub fn get_preferences(state: State<'_, Shell>) -> AppPreferences {
     state.preferences()
 }
 
+/// Writes the preferences file: async so that the write stays off the main thread.
 #[tauri::command]
 #[tracing::instrument(skip_all, err(Debug))]
-pub fn set_preferences(
+pub async fn set_preferences(
     state: State<'_, Shell>,
     preferences: AppPreferences,
 ) -> Reply<AppPreferences> {
@@ -365,8 +372,14 @@ pub async fn copy_secret(state: State<'_, Shell>, text: String) -> Reply<Clipboa
     })
 }
 
-/// Clears the clipboard now, if it still holds what we copied.
+/// Clears the clipboard now, if it still holds what we copied (on a blocking thread:
+/// reading and clearing the system clipboard may wait on the display server).
 #[tauri::command]
-pub fn clear_clipboard(state: State<'_, Shell>) {
-    state.clipboard.clear_ours();
+#[tracing::instrument(skip_all, err(Debug))]
+pub async fn clear_clipboard(state: State<'_, Shell>) -> Reply<()> {
+    let clipboard = state.clipboard.clone();
+    tauri::async_runtime::spawn_blocking(move || clipboard.clear_ours())
+        .await
+        .map_err(|e| problem(gatehouse_domain::Error::Internal(Box::new(e))))?;
+    Ok(())
 }

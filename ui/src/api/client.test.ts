@@ -96,7 +96,11 @@ describe("api client", () => {
     await rejection(api.signIn({ login: "a", password: "b" }));
     onInvoke(() => Promise.reject(problem({ code: "conflict", title: "Taken", status: 409 })));
     await rejection(api.createAdmin({ email: "a@b.c", password: "x", username: null, first_name: null, last_name: null }));
+    onInvoke(() => Promise.reject(problem({ code: "token_expired", title: "Session expired", status: 401 })));
+    await rejection(api.changePassword({ current_password: "a", new_password: "b" }));
+    onInvoke(() => Promise.reject(problem({ errors: [{ field: "current_password", code: "incorrect", message: "Not it." }] })));
+    await rejection(api.changePassword({ current_password: "a", new_password: "b" }));
     off();
-    expect(seen).toEqual(["token_expired"]);
+    expect(seen).toEqual(["token_expired", "token_expired"]);
   });
 });

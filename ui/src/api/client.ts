@@ -103,10 +103,6 @@ export function toProblem(err: unknown): Problem {
   return genericProblem();
 }
 
-export function isProblemError(e: unknown): e is ProblemError {
-  return e instanceof ProblemError;
-}
-
 /** Codes after which the app must look at its state again (the session ended or must change). */
 const SESSION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["unauthenticated", "token_expired", "password_change_required"]);
 const sessionListeners = new Set<(p: Problem) => void>();
@@ -117,8 +113,12 @@ export function onSessionProblem(listener: (p: Problem) => void): () => void {
   return () => sessionListeners.delete(listener);
 }
 
-/** Commands that answer "unauthenticated" as a normal outcome, not a lost session. */
-const NO_SESSION_COMMANDS = new Set(["sign_in", "app_state", "setup", "change_password"]);
+/**
+ * Commands that answer "unauthenticated" as a normal outcome, not a lost session.
+ * Not change_password: a wrong current password comes back as a field error, so its
+ * "unauthenticated" or "token_expired" means the session really ended.
+ */
+const NO_SESSION_COMMANDS = new Set(["sign_in", "app_state", "setup"]);
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {

@@ -11,6 +11,37 @@ type Props = {
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
+function radioName(el: Element | null): string | null {
+  return el instanceof HTMLInputElement && el.type === "radio" && el.name !== "" ? el.name : null;
+}
+
+/** The elements Tab stops at, in order: a group of radios is one stop (its checked one, else its first). */
+function tabStops(root: HTMLElement): HTMLElement[] {
+  const all = Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.tabIndex >= 0 && !el.closest("[hidden]"));
+  return all.filter((el) => {
+    const name = radioName(el);
+    if (name === null) return true;
+    const group = all.filter((o) => radioName(o) === name) as HTMLInputElement[];
+    return el === (group.find((o) => o.checked) ?? group[0]);
+  });
+}
+
+/** Where the focused element is among the stops (a radio counts as its group's stop); -1 if not among them. */
+function stopIndex(stops: HTMLElement[], active: Element | null): number {
+  const at = stops.indexOf(active as HTMLElement);
+  if (at !== -1) return at;
+  const name = radioName(active);
+  return name === null ? -1 : stops.findIndex((s) => radioName(s) === name);
+}
+
+/** Focuses the page's main heading (made focusable by script only), e.g. when a dialog's opener is gone. */
+function focusHeading() {
+  const h1 = document.querySelector<HTMLElement>("main h1") ?? document.querySelector<HTMLElement>("h1");
+  if (!h1) return;
+  if (!h1.hasAttribute("tabindex")) h1.setAttribute("tabindex", "-1");
+  h1.focus();
+}
+
 /** A modal dialog: focus moves in, Tab stays inside, Escape asks to close, focus returns after. */
 export function Dialog({ title, children, onEscape, wide }: Props) {
   const ref = useRef<HTMLDivElement>(null);
@@ -28,7 +59,9 @@ export function Dialog({ title, children, onEscape, wide }: Props) {
       (first ?? node).focus();
     }
     return () => {
-      if (previous && document.contains(previous)) previous.focus();
+      // The opener may be gone (a row re-rendered, a screen changed): then the page's heading.
+      if (previous && previous !== document.body && document.contains(previous)) previous.focus();
+      else focusHeading();
     };
   }, []);
 
@@ -40,16 +73,20 @@ export function Dialog({ title, children, onEscape, wide }: Props) {
       return;
     }
     if (e.key === "Tab" && ref.current) {
-      const items = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-      if (items.length === 0) return;
-      const first = items[0]!;
-      const last = items[items.length - 1]!;
-      if (e.shiftKey && document.activeElement === first) {
+      const items = tabStops(ref.current);
+      if (items.length === 0) {
         e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
+        return;
+      }
+      // From the dialog itself (tabIndex -1) or anything not in the list, wrap too:
+      // the browser would otherwise move to the page behind.
+      const at = stopIndex(items, document.activeElement);
+      if (e.shiftKey && at <= 0) {
         e.preventDefault();
-        first.focus();
+        items[items.length - 1]!.focus();
+      } else if (!e.shiftKey && (at === -1 || at === items.length - 1)) {
+        e.preventDefault();
+        items[0]!.focus();
       }
     }
   }

@@ -1,12 +1,16 @@
 import { useId } from "react";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
 import type { PresetInfo } from "../bindings/PresetInfo";
+import { localPolicyErrors, POLICY_NUMBER_RANGES, type PolicyNumberKey } from "../lib/password";
 
 type Props = {
   policy: PasswordPolicy;
   onChange: (p: PasswordPolicy) => void;
   presets: PresetInfo[];
-  /** Field errors keyed by policy field name (without the `password_policy.` prefix). */
+  /**
+   * The server's field errors keyed by policy field name (without the `password_policy.`
+   * prefix). The editor adds its own range checks (see `localPolicyErrors`), shown first.
+   */
   errors: Record<string, string>;
   presetTestId?: string;
 };
@@ -34,22 +38,33 @@ export function PolicyEditor({ policy, onChange, presets, errors, presetTestId }
   const id = useId();
   const matching = presets.find((p) => samePolicy(p.policy, policy));
   const set = <K extends keyof PasswordPolicy>(k: K, v: PasswordPolicy[K]) => onChange({ ...policy, [k]: v });
-  const num = (k: "min_length" | "max_length" | "min_character_classes" | "min_strength_score", label: string, min: number, max: number) => (
-    <div className={errors[k] ? "field has-error" : "field"}>
-      <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input
-        id={`${id}-${k}`}
-        type="number"
-        min={min}
-        max={max}
-        value={Number.isFinite(policy[k]) ? policy[k] : ""}
-        onChange={(e) => set(k, e.target.value === "" ? Number.NaN : Number(e.target.value))}
-        aria-invalid={errors[k] ? true : undefined}
-        data-testid={`policy-${k}`}
-      />
-      {errors[k] && <p className="field-error">{errors[k]}</p>}
-    </div>
-  );
+  const local = localPolicyErrors(policy);
+  const num = (k: PolicyNumberKey, label: string) => {
+    const error = local[k] ?? errors[k];
+    const errId = `${id}-${k}-err`;
+    return (
+      <div className={error ? "field has-error" : "field"}>
+        <label htmlFor={`${id}-${k}`}>{label}</label>
+        <input
+          id={`${id}-${k}`}
+          type="number"
+          min={POLICY_NUMBER_RANGES[k].min}
+          max={POLICY_NUMBER_RANGES[k].max}
+          step={1}
+          value={Number.isFinite(policy[k]) ? policy[k] : ""}
+          onChange={(e) => set(k, e.target.value === "" ? Number.NaN : Number(e.target.value))}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errId : undefined}
+          data-testid={`policy-${k}`}
+        />
+        {error && (
+          <p className="field-error" id={errId} data-testid={`policy-${k}-error`}>
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  };
   return (
     <fieldset className="policy-editor">
       <legend className="sr-only">Password policy</legend>
@@ -73,10 +88,10 @@ export function PolicyEditor({ policy, onChange, presets, errors, presetTestId }
         </select>
       </div>
       <div className="grid-4">
-        {num("min_length", "Minimum length", 1, 1024)}
-        {num("max_length", "Maximum length", 1, 1024)}
-        {num("min_character_classes", "Character classes (0–4)", 0, 4)}
-        {num("min_strength_score", "Minimum strength (0–4)", 0, 4)}
+        {num("min_length", "Minimum length")}
+        {num("max_length", "Maximum length")}
+        {num("min_character_classes", "Character classes (0–4)")}
+        {num("min_strength_score", "Minimum strength (0–4)")}
       </div>
       <div className="toggles">
         {TOGGLES.map((t) => (

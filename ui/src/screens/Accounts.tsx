@@ -84,42 +84,51 @@ export function AccountsScreen() {
         </div>
       )}
       <FormError problem={problem} />
-      <div className="table-wrap">
-        <table data-testid="accounts-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => (
-              <tr key={a.id} data-testid="account-row">
-                <td>{a.name}</td>
-                <td>{a.plan}</td>
-                <td className="nowrap">{formatDateTime(a.created_at)}</td>
-              </tr>
-            ))}
-            {page && items.length === 0 && (
-              <tr>
-                <td colSpan={3} className="empty">
-                  No accounts yet.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <div className="pager">
-        <span className="muted small">{items.length > 0 ? `${offset + 1}–${offset + items.length} of ${total}` : ""}</span>
-        <button type="button" disabled={offset === 0} onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}>
-          Previous
-        </button>
-        <button type="button" disabled={offset + items.length >= total} onClick={() => setOffset((o) => o + PAGE_SIZE)}>
-          Next
-        </button>
-      </div>
+      {page === null && !problem && (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
+      {page !== null && (
+        <>
+          <div className="table-wrap">
+            <table data-testid="accounts-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Plan</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((a) => (
+                  <tr key={a.id} data-testid="account-row">
+                    <td>{a.name}</td>
+                    <td>{a.plan}</td>
+                    <td className="nowrap">{formatDateTime(a.created_at)}</td>
+                  </tr>
+                ))}
+                {items.length === 0 && (
+                  <tr>
+                    <td colSpan={3} className="empty">
+                      No accounts yet.
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+          <div className="pager">
+            <span className="muted small">{items.length > 0 ? `${offset + 1}–${offset + items.length} of ${total}` : ""}</span>
+            <button type="button" disabled={offset === 0} onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}>
+              Previous
+            </button>
+            <button type="button" disabled={offset + items.length >= total} onClick={() => setOffset((o) => o + PAGE_SIZE)}>
+              Next
+            </button>
+          </div>
+        </>
+      )}
       {created && secret !== null && (
         <SecretDialog title="Default API token" what="API token" secret={secret} onClose={() => setSecret(null)}>
           <p>

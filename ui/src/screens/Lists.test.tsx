@@ -1,14 +1,16 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppState } from "../bindings/AppState";
 import type { ApiTokenView } from "../bindings/ApiTokenView";
 import type { UserQuery } from "../bindings/UserQuery";
 import { AppContext } from "../lib/app";
 import { ClipboardProvider } from "../lib/clipboard";
-import { problem, user } from "../test/fixtures";
+import { ALL_PASS, problem, user } from "../test/fixtures";
 import { calls, onInvoke, resetInvoke } from "../test/tauri-mock";
+import { AccountsScreen } from "./Accounts";
 import { TokensScreen } from "./Tokens";
+import { UserDetail } from "./UserDetail";
 import { UsersScreen } from "./Users";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
@@ -56,6 +58,79 @@ describe("users list", () => {
     await waitFor(() => expect(queries().at(-1)).toMatchObject({ status: "suspended", after: null, role: null, search: null }));
     await userEvent.type(screen.getByTestId("users-search"), "an");
     await waitFor(() => expect(queries().at(-1)).toMatchObject({ search: "an", status: "suspended", after: null }));
+  });
+
+  describe("the notice of a creation", () => {
+    afterEach(() => vi.useRealTimers());
+
+    function shell() {
+      onInvoke((cmd) => {
+        switch (cmd) {
+          case "list_users":
+            return Promise.resolve({ items: [user({ id: "1", username: "ann" })], total: 1, next_cursor: null });
+          case "evaluate_password":
+            return Promise.resolve(ALL_PASS);
+          case "create_admin":
+            return Promise.resolve(user({ id: "2", username: "root", roles: ["admin"] }));
+          default:
+            return Promise.reject(problem());
+        }
+      });
+    }
+
+    async function createAdmin(ue: ReturnType<typeof userEvent.setup>) {
+      await ue.click(await screen.findByTestId("new-admin"));
+      await ue.type(screen.getByTestId("user-email"), "root@acme.test");
+      await ue.type(screen.getByTestId("user-password"), "Harbour-Lantern-42");
+      await waitFor(() => expect(screen.getByTestId("user-submit")).toBeEnabled());
+      await ue.click(screen.getByTestId("user-submit"));
+      expect(await screen.findByTestId("flash")).toHaveTextContent("Admin root created.");
+    }
+
+    it("goes when the admin searches", async () => {
+      shell();
+      wrap(<UsersScreen />);
+      const ue = userEvent.setup();
+      await createAdmin(ue);
+      await ue.type(screen.getByTestId("users-search"), "a");
+      expect(screen.queryByTestId("flash")).toBeNull();
+    });
+
+    it("goes after about eight seconds", async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      shell();
+      wrap(<UsersScreen />);
+      const ue = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+      await createAdmin(ue);
+      act(() => vi.advanceTimersByTime(7000));
+      expect(screen.getByTestId("flash")).toBeInTheDocument();
+      act(() => vi.advanceTimersByTime(1500));
+      expect(screen.queryByTestId("flash")).toBeNull();
+    });
+  });
+});
+
+describe("loading", () => {
+  beforeEach(() => {
+    resetInvoke();
+    onInvoke(() => new Promise(() => undefined));
+  });
+
+  it("shows Loading… rather than an empty table or page until the data arrives", async () => {
+    const tokens = wrap(<TokensScreen />);
+    expect(screen.getByText("Loading…")).toBeInTheDocument();
+    expect(screen.queryByTestId("tokens-table")).toBeNull();
+    tokens.unmount();
+
+    const accounts = wrap(<AccountsScreen />);
+    expect(screen.getByText("Loading…")).toBeInTheDocument();
+    expect(screen.queryByTestId("accounts-table")).toBeNull();
+    expect(screen.queryByText("No accounts yet.")).toBeNull();
+    accounts.unmount();
+
+    wrap(<UserDetail id="u1" onBack={() => undefined} />);
+    expect(screen.getByText("Loading…")).toBeInTheDocument();
+    expect(screen.queryByTestId("failed-sign-ins")).toBeNull();
   });
 });
 

@@ -19,45 +19,61 @@ const settings: Settings = {
 };
 const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
 
+/** A shell answering the settings screen's reads; `update` answers update_settings. */
+function shell(update: () => Promise<unknown> = () => Promise.resolve(settings)) {
+  onInvoke((cmd, args) => {
+    switch (cmd) {
+      case "get_settings":
+        return Promise.resolve(settings);
+      case "get_preferences":
+        return Promise.resolve({ clipboard_clear_seconds: 30 });
+      case "policy_presets":
+        return Promise.resolve([{ preset: "recommended", label: "Recommended", policy: settings.password_policy }]);
+      case "evaluate_password":
+        return Promise.resolve(ALL_PASS);
+      case "set_preferences":
+        return Promise.resolve(args?.preferences);
+      case "update_settings":
+        return update();
+      default:
+        return Promise.reject(problem());
+    }
+  });
+}
+
+function renderSettings(refresh = vi.fn(() => Promise.resolve())) {
+  render(
+    <AppContext.Provider value={{ state, setState: () => undefined, refresh, session: null }}>
+      <SettingsScreen />
+    </AppContext.Provider>,
+  );
+  return refresh;
+}
+
+const commands = () => calls.map((c) => c.command).filter((c) => c === "set_preferences" || c === "update_settings");
+
 describe("settings", () => {
   beforeEach(() => resetInvoke());
 
   it("previews the edited policy live and shows the server's field errors beside their fields", async () => {
-    onInvoke((cmd) => {
-      switch (cmd) {
-        case "get_settings":
-          return Promise.resolve(settings);
-        case "get_preferences":
-          return Promise.resolve({ clipboard_clear_seconds: 30 });
-        case "policy_presets":
-          return Promise.resolve([{ preset: "recommended", label: "Recommended", policy: settings.password_policy }]);
-        case "evaluate_password":
-          return Promise.resolve(ALL_PASS);
-        case "update_settings":
-          return Promise.reject(
-            problem({
-              errors: [
-                { field: "password_policy.min_length", code: "range", message: "Must not exceed the maximum length." },
-                { field: "lockout_threshold", code: "range", message: "From 3 to 100." },
-              ],
-            }),
-          );
-        default:
-          return Promise.reject(problem());
-      }
-    });
-    render(
-      <AppContext.Provider value={{ state, setState: () => undefined, refresh: () => Promise.resolve(), session: null }}>
-        <SettingsScreen />
-      </AppContext.Provider>,
+    shell(() =>
+      Promise.reject(
+        problem({
+          errors: [
+            { field: "password_policy.min_length", code: "range", message: "Must not exceed the maximum length." },
+            { field: "lockout_threshold", code: "range", message: "From 3 to 100." },
+          ],
+        }),
+      ),
     );
+    renderSettings();
     const min = await screen.findByTestId("policy-min_length");
     await userEvent.clear(min);
-    await userEvent.type(min, "200");
+    await userEvent.type(min, "20");
     await userEvent.type(screen.getByTestId("settings-preview"), "abc");
     await waitFor(() => {
       const last = calls.filter((c) => c.command === "evaluate_password").at(-1);
-      expect(last?.args).toMatchObject({ candidate: "abc", policy: { min_length: 200 } });
+      expect(last?.args).toMatchObject({ candidate: "abc", policy: { min_length: 20 } });
     });
     expect(screen.getByTestId("settings-policy-preset")).toHaveValue("custom");
 
@@ -65,6 +81,94 @@ describe("settings", () => {
     expect(await screen.findByText("Must not exceed the maximum length.")).toBeInTheDocument();
     expect(screen.getByTestId("settings-lockout-threshold-error")).toHaveTextContent("From 3 to 100.");
     expect(screen.getByTestId("form-error")).toBeInTheDocument();
-    expect(calls.some((c) => c.command === "set_preferences")).toBe(false);
+    // This computer's preference went first (it cannot be what failed), then the refused settings.
+    expect(commands()).toEqual(["set_preferences", "update_settings"]);
+  });
+
+  it("saves this computer's preference before the instance's settings", async () => {
+    shell();
+    const refresh = renderSettings();
+    const delay = await screen.findByTestId("settings-clipboard-clear-seconds");
+    await userEvent.clear(delay);
+    await userEvent.type(delay, "45");
+    await userEvent.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByText("✓ Saved")).toBeInTheDocument();
+    expect(commands()).toEqual(["set_preferences", "update_settings"]);
+    expect(calls.find((c) => c.command === "set_preferences")?.args).toEqual({ preferences: { clipboard_clear_seconds: 45 } });
+    expect(refresh).toHaveBeenCalled();
+  });
+
+  it("refuses a clipboard delay outside 5–600 seconds beside its field, saving nothing", async () => {
+    shell();
+    renderSettings();
+    const delay = await screen.findByTestId("settings-clipboard-clear-seconds");
+    for (const bad of ["700", "4", "", "2.5"]) {
+      await userEvent.clear(delay);
+      if (bad) await userEvent.type(delay, bad);
+      expect(screen.getByTestId("settings-clipboard-clear-seconds-error")).toHaveTextContent("Enter a whole number from 5 to 600.");
+      expect(screen.getByTestId("settings-save")).toBeDisabled();
+    }
+    await userEvent.click(screen.getByTestId("settings-save"));
+    await userEvent.type(delay, "{Enter}");
+    expect(commands()).toEqual([]);
+
+    await userEvent.clear(delay);
+    await userEvent.type(delay, "600");
+    expect(screen.queryByTestId("settings-clipboard-clear-seconds-error")).toBeNull();
+    expect(screen.getByTestId("settings-save")).toBeEnabled();
+  });
+
+  it("checks each policy number locally: an empty, negative, fractional or too large one is shown beside its field and blocks Save", async () => {
+    shell();
+    renderSettings();
+    const min = await screen.findByTestId("policy-min_length");
+    const save = screen.getByTestId("settings-save");
+    expect(save).toBeEnabled();
+
+    await userEvent.clear(min);
+    expect(screen.getByTestId("policy-min_length-error")).toHaveTextContent("Enter a whole number from 1 to 1024.");
+    expect(min).toHaveAttribute("aria-invalid", "true");
+    expect(save).toBeDisabled();
+    await userEvent.type(min, "-3");
+    expect(screen.getByTestId("policy-min_length-error")).toBeInTheDocument();
+    expect(save).toBeDisabled();
+    await userEvent.clear(min);
+    await userEvent.type(min, "12");
+    expect(screen.queryByTestId("policy-min_length-error")).toBeNull();
+    expect(save).toBeEnabled();
+
+    const max = screen.getByTestId("policy-max_length");
+    await userEvent.clear(max);
+    await userEvent.type(max, "5000");
+    expect(screen.getByTestId("policy-max_length-error")).toHaveTextContent("Enter a whole number from 1 to 1024.");
+    expect(save).toBeDisabled();
+    await userEvent.clear(max);
+    await userEvent.type(max, "10");
+    expect(screen.getByTestId("policy-max_length-error")).toHaveTextContent("The maximum length must not be below the minimum length.");
+    await userEvent.clear(max);
+    await userEvent.type(max, "64");
+
+    const classes = screen.getByTestId("policy-min_character_classes");
+    await userEvent.clear(classes);
+    await userEvent.type(classes, "1.5");
+    expect(screen.getByTestId("policy-min_character_classes-error")).toHaveTextContent("Enter a whole number from 0 to 4.");
+    expect(save).toBeDisabled();
+    await userEvent.click(save);
+    expect(commands()).toEqual([]);
+    // Meanwhile the preview is checked against the last valid policy (the "1" typed before ".5").
+    await userEvent.type(screen.getByTestId("settings-preview"), "abc");
+    await waitFor(() => {
+      const last = calls.filter((c) => c.command === "evaluate_password").at(-1);
+      expect(last?.args).toMatchObject({ candidate: "abc", policy: { min_length: 12, max_length: 64, min_character_classes: 1 } });
+    });
+
+    await userEvent.clear(classes);
+    await userEvent.type(classes, "2");
+    expect(save).toBeEnabled();
+    await userEvent.click(save);
+    await waitFor(() => expect(commands()).toEqual(["set_preferences", "update_settings"]));
+    expect(calls.find((c) => c.command === "update_settings")?.args?.settings).toMatchObject({
+      password_policy: { min_length: 12, max_length: 64, min_character_classes: 2 },
+    });
   });
 });

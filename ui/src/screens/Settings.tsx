@@ -9,7 +9,7 @@ import { PasswordFeedback } from "../components/PasswordFeedback";
 import { PolicyEditor } from "../components/PolicyEditor";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useApp } from "../lib/app";
-import { policyErrors } from "../lib/password";
+import { localPolicyErrors, policyErrors, rangeError } from "../lib/password";
 
 type Numbers = {
   access_token_minutes: string;
@@ -19,12 +19,33 @@ type Numbers = {
   clipboard_clear_seconds: string;
 };
 
+/** The ranges the core (instance settings) and the shell (clipboard delay) accept; they stay the judges. */
+const RANGES: Record<keyof Numbers, { min: number; max: number }> = {
+  access_token_minutes: { min: 5, max: 1440 },
+  api_token_days: { min: 1, max: 3650 },
+  lockout_threshold: { min: 3, max: 100 },
+  lockout_minutes: { min: 1, max: 1440 },
+  clipboard_clear_seconds: { min: 5, max: 600 },
+};
+
 const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
+
+function localNumberErrors(nums: Numbers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(RANGES) as (keyof Numbers)[]) {
+    const v = nums[k].trim();
+    const err = rangeError(/^\d+$/.test(v) ? Number(v) : Number.NaN, RANGES[k].min, RANGES[k].max);
+    if (err) out[k] = err;
+  }
+  return out;
+}
 
 export function SettingsScreen() {
   const { refresh } = useApp();
   const [loaded, setLoaded] = useState<Settings | null>(null);
   const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
+  // The last policy without a local error: what the preview is checked against meanwhile.
+  const [checkedPolicy, setCheckedPolicy] = useState<PasswordPolicy | null>(null);
   const [presets, setPresets] = useState<PresetInfo[]>([]);
   const [nums, setNums] = useState<Numbers | null>(null);
   const [domains, setDomains] = useState("");
@@ -40,6 +61,7 @@ export function SettingsScreen() {
         if (!live) return;
         setLoaded(s);
         setPolicy(s.password_policy);
+        setCheckedPolicy(s.password_policy);
         setPresets(p);
         setDomains(s.blocked_email_domains.join("\n"));
         setNums({
@@ -57,25 +79,25 @@ export function SettingsScreen() {
     };
   }, []);
 
-  const previewReport = usePasswordReport(preview, NO_CONTEXT, policy);
+  const previewReport = usePasswordReport(preview, NO_CONTEXT, checkedPolicy);
   const errs = fieldErrors(problem);
   const pErrs = policyErrors(errs);
 
-  const localErrors: Record<string, string> = {};
-  if (nums) {
-    for (const [k, v] of Object.entries(nums)) {
-      if (!/^\d+$/.test(v.trim())) localErrors[k] = "Enter a whole number.";
-    }
-  }
-  const policyComplete = policy !== null && Object.values(policy).every((v) => typeof v === "boolean" || Number.isFinite(v));
+  // First line of defence only: nothing the shell would refuse unexplained is sent.
+  const localErrors = nums ? localNumberErrors(nums) : {};
+  const policyOk = policy !== null && Object.keys(localPolicyErrors(policy)).length === 0;
+  const localOk = Object.keys(localErrors).length === 0 && policyOk;
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    if (!nums || !policy || !loaded || Object.keys(localErrors).length > 0 || !policyComplete) return;
+    if (!nums || !policy || !loaded || !localOk) return;
     setBusy(true);
     setProblem(null);
     setSaved(false);
     try {
+      // This computer's preference first: its range is checked above, so it is not what
+      // fails; if the instance's settings are then refused, saving again repeats it harmlessly.
+      await api.setPreferences({ clipboard_clear_seconds: Number(nums.clipboard_clear_seconds) });
       const updated = await api.updateSettings({
         password_policy: policy,
         access_token_minutes: Number(nums.access_token_minutes),
@@ -84,9 +106,9 @@ export function SettingsScreen() {
         lockout_minutes: Number(nums.lockout_minutes),
         blocked_email_domains: domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean),
       });
-      await api.setPreferences({ clipboard_clear_seconds: Number(nums.clipboard_clear_seconds) });
       setLoaded(updated);
       setPolicy(updated.password_policy);
+      setCheckedPolicy(updated.password_policy);
       setDomains(updated.blocked_email_domains.join("\n"));
       setSaved(true);
       await refresh();
@@ -110,13 +132,15 @@ export function SettingsScreen() {
     <Field
       label={label}
       type="number"
-      min={0}
+      min={RANGES[k].min}
+      max={RANGES[k].max}
+      step={1}
       value={nums[k]}
       onChange={(v) => {
         setNums({ ...nums, [k]: v });
         setSaved(false);
       }}
-      error={errs[k] ?? localErrors[k]}
+      error={localErrors[k] ?? errs[k]}
       hint={hint}
       testId={`settings-${k.replaceAll("_", "-")}`}
     />
@@ -136,6 +160,7 @@ export function SettingsScreen() {
             policy={policy}
             onChange={(p) => {
               setPolicy(p);
+              if (Object.keys(localPolicyErrors(p)).length === 0) setCheckedPolicy(p);
               setSaved(false);
             }}
             presets={presets}
@@ -190,7 +215,7 @@ export function SettingsScreen() {
               ✓ Saved
             </span>
           )}
-          <button type="submit" className="primary" disabled={busy || Object.keys(localErrors).length > 0 || !policyComplete} data-testid="settings-save">
+          <button type="submit" className="primary" disabled={busy || !localOk} data-testid="settings-save">
             {busy ? "Saving…" : "Save settings"}
           </button>
         </div>

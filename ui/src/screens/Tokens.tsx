@@ -59,53 +59,60 @@ export function TokensScreen() {
         </button>
       </header>
       <FormError problem={problem} />
-      <div className="table-wrap">
-        <table data-testid="tokens-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Token</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">State</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(tokens ?? []).map((t) => (
-              <tr key={t.id} data-testid="token-row">
-                <td className="name-cell">{t.name}</td>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td className="nowrap" title={formatDateTime(t.created_at)}>{formatDate(t.created_at)}</td>
-                <td className="nowrap" title={t.last_used_at ? formatDateTime(t.last_used_at) : undefined}>{t.last_used_at ? formatDate(t.last_used_at) : "Never"}</td>
-                <td className="nowrap" title={t.expires_at ? formatDateTime(t.expires_at) : undefined}>{t.expires_at ? formatDate(t.expires_at) : "Never"}</td>
-                <td>
-                  <span className={`badge state-${t.state}`}>{t.state}</span>
-                </td>
-                <td className="right">
-                  {t.state === "active" && (
-                    <button type="button" className="danger-outline small-btn" onClick={() => setRevoking(t)} data-testid="revoke-token">
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {tokens && tokens.length === 0 && (
+      {tokens === null && !problem && (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
+      {tokens !== null && (
+        <div className="table-wrap">
+          <table data-testid="tokens-table">
+            <thead>
               <tr>
-                <td colSpan={7} className="empty">
-                  No API tokens yet.
-                </td>
+                <th scope="col">Name</th>
+                <th scope="col">Token</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id} data-testid="token-row">
+                  <td className="name-cell">{t.name}</td>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
+                  <td className="nowrap" title={formatDateTime(t.created_at)}>{formatDate(t.created_at)}</td>
+                  <td className="nowrap" title={t.last_used_at ? formatDateTime(t.last_used_at) : undefined}>{t.last_used_at ? formatDate(t.last_used_at) : "Never"}</td>
+                  <td className="nowrap" title={t.expires_at ? formatDateTime(t.expires_at) : undefined}>{t.expires_at ? formatDate(t.expires_at) : "Never"}</td>
+                  <td>
+                    <span className={`badge state-${t.state}`}>{t.state}</span>
+                  </td>
+                  <td className="right">
+                    {t.state === "active" && (
+                      <button type="button" className="danger-outline small-btn" onClick={() => setRevoking(t)} data-testid="revoke-token">
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+              {tokens.length === 0 && (
+                <tr>
+                  <td colSpan={7} className="empty">
+                    No API tokens yet.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
       {creating && (
         <NewTokenDialog
           onCancel={() => setCreating(false)}

@@ -102,6 +102,11 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
           {flash}
         </p>
       )}
+      {!user && !problem && (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
       {user && (
         <div className="detail-grid">
           <div className="card">

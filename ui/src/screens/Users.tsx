@@ -11,6 +11,8 @@ import { NewUserForm } from "./NewUser";
 import { UserDetail } from "./UserDetail";
 
 const PAGE_SIZE = 25;
+/** How long "User X created." stays when the admin does nothing else. */
+const FLASH_MS = 8000;
 const ROLES: Role[] = ["admin", "editor", "viewer"];
 const STATUSES: UserStatus[] = ["active", "pending", "suspended", "deactivated"];
 
@@ -42,6 +44,17 @@ export function UsersScreen() {
     return () => clearTimeout(t);
   }, [search, query]);
 
+  // The notice of a creation goes after a while, or as soon as the admin moves on.
+  useEffect(() => {
+    if (!flash) return;
+    const t = setTimeout(() => setFlash(null), FLASH_MS);
+    return () => clearTimeout(t);
+  }, [flash]);
+  const go = (next: View) => {
+    setFlash(null);
+    setView(next);
+  };
+
   const after = cursors[cursors.length - 1] ?? null;
   useEffect(() => {
     if (view.kind !== "list") return;
@@ -68,7 +81,7 @@ export function UsersScreen() {
     return (
       <NewUserForm
         admin={view.kind === "new-admin"}
-        onCancel={() => setView({ kind: "list" })}
+        onCancel={() => go({ kind: "list" })}
         onCreated={(u) => {
           setFlash(`${view.kind === "new-admin" ? "Admin" : "User"} ${u.username} created.`);
           setCursors([null]);
@@ -83,7 +96,7 @@ export function UsersScreen() {
         id={view.id}
         onBack={() => {
           setReload((r) => r + 1);
-          setView({ kind: "list" });
+          go({ kind: "list" });
         }}
       />
     );
@@ -98,10 +111,10 @@ export function UsersScreen() {
       <header className="page-head">
         <h1 id="users-h">Users</h1>
         <div className="head-actions">
-          <button type="button" onClick={() => setView({ kind: "new-admin" })} data-testid="new-admin">
+          <button type="button" onClick={() => go({ kind: "new-admin" })} data-testid="new-admin">
             New admin
           </button>
-          <button type="button" className="primary" onClick={() => setView({ kind: "new-user" })} data-testid="new-user">
+          <button type="button" className="primary" onClick={() => go({ kind: "new-user" })} data-testid="new-user">
             New user
           </button>
         </div>
@@ -119,7 +132,10 @@ export function UsersScreen() {
             type="search"
             placeholder="Username, email or name"
             value={search}
-            onChange={(e) => setSearch(e.target.value)}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setFlash(null);
+            }}
             data-testid="users-search"
           />
         </div>
@@ -131,6 +147,7 @@ export function UsersScreen() {
             onChange={(e) => {
               setRole(e.target.value as Role | "");
               setCursors([null]);
+              setFlash(null);
             }}
             data-testid="users-role"
           >
@@ -150,6 +167,7 @@ export function UsersScreen() {
             onChange={(e) => {
               setStatus(e.target.value as UserStatus | "");
               setCursors([null]);
+              setFlash(null);
             }}
             data-testid="users-status"
           >
@@ -177,14 +195,14 @@ export function UsersScreen() {
           </thead>
           <tbody>
             {items.map((u) => (
-              <tr key={u.id} data-testid="user-row" data-username={u.username} onClick={() => setView({ kind: "detail", id: u.id })}>
+              <tr key={u.id} data-testid="user-row" data-username={u.username} onClick={() => go({ kind: "detail", id: u.id })}>
                 <td className="name-cell">
                   <button
                     type="button"
                     className="link"
                     onClick={(e) => {
                       e.stopPropagation();
-                      setView({ kind: "detail", id: u.id });
+                      go({ kind: "detail", id: u.id });
                     }}
                   >
                     {u.username}
@@ -214,7 +232,15 @@ export function UsersScreen() {
         <span className="muted small" aria-live="polite">
           {page && items.length > 0 ? `${first}–${first + items.length - 1} of ${total}` : loading ? "Loading…" : ""}
         </span>
-        <button type="button" disabled={cursors.length <= 1 || loading} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="users-prev">
+        <button
+          type="button"
+          disabled={cursors.length <= 1 || loading}
+          onClick={() => {
+            setFlash(null);
+            setCursors((c) => c.slice(0, -1));
+          }}
+          data-testid="users-prev"
+        >
           Previous
         </button>
         <button
@@ -222,6 +248,7 @@ export function UsersScreen() {
           disabled={!page?.next_cursor || loading}
           onClick={() => {
             const n = page?.next_cursor;
+            setFlash(null);
             if (n) setCursors((c) => [...c, n]);
           }}
           data-testid="users-next"

@@ -137,4 +137,47 @@ describe("setup wizard", () => {
     expect(await screen.findByTestId("wizard-email-error")).toHaveTextContent("This email domain is not allowed.");
     expect(t("wizard-email")).toHaveValue("julia@gmail.com");
   });
+
+  it("keeps Next disabled on the policy step while a policy number is out of range, with the reason beside it", async () => {
+    onInvoke((cmd) => {
+      switch (cmd) {
+        case "policy_presets":
+          return Promise.resolve(presets);
+        case "suggested_blocked_domains":
+          return Promise.resolve([]);
+        case "evaluate_password":
+          return Promise.resolve(ALL_PASS);
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    renderWizard();
+    await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+    await userEvent.type(t("wizard-first-name"), "Julia");
+    await userEvent.type(t("wizard-email"), "julia@acme.test");
+    await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+    await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-42");
+    await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+    await userEvent.click(t("wizard-next"));
+
+    const max = await screen.findByTestId("policy-max_length");
+    expect(t("wizard-next")).toBeEnabled();
+    await userEvent.clear(max);
+    await userEvent.type(max, "2000");
+    expect(t("policy-max_length-error")).toHaveTextContent("Enter a whole number from 1 to 1024.");
+    expect(t("wizard-next")).toBeDisabled();
+    await userEvent.clear(max);
+    expect(t("wizard-next")).toBeDisabled();
+    await userEvent.type(max, "{Enter}");
+    expect(screen.queryByTestId("wizard-finish")).toBeNull();
+
+    await userEvent.type(max, "128");
+    expect(screen.queryByTestId("policy-max_length-error")).toBeNull();
+    await userEvent.click(t("wizard-next"));
+    expect(await screen.findByTestId("wizard-finish")).toBeInTheDocument();
+    // Passwords were checked against the last valid policy meanwhile, never an empty or too large maximum.
+    const maxima = calls.filter((c) => c.command === "evaluate_password").map((c) => (c.args?.policy as PasswordPolicy | null)?.max_length);
+    expect(maxima).toContain(128);
+    expect(maxima.every((m) => m === undefined || m === 128)).toBe(true);
+  });
 });

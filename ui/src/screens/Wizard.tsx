@@ -6,7 +6,7 @@ import type { Problem } from "../bindings/Problem";
 import type { SetupDone } from "../bindings/SetupDone";
 import { Field, FormError } from "../components/Field";
 import { PasswordField } from "../components/PasswordField";
-import { passwordReady, policyErrors } from "../lib/password";
+import { localPolicyErrors, passwordReady, policyErrors } from "../lib/password";
 import { PasswordFeedback } from "../components/PasswordFeedback";
 import { PolicyEditor } from "../components/PolicyEditor";
 import { SecretBox } from "../components/SecretBox";
@@ -30,6 +30,8 @@ export function SetupWizard() {
   const [confirm, setConfirm] = useState("");
   const [presets, setPresets] = useState<PresetInfo[]>([]);
   const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
+  // The last policy without a local error: what passwords are checked against meanwhile.
+  const [checkedPolicy, setCheckedPolicy] = useState<PasswordPolicy | null>(null);
   const [domains, setDomains] = useState<string | null>(null);
   const [preview, setPreview] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -46,7 +48,10 @@ export function SetupWizard() {
         if (!live) return;
         setPresets(p);
         const rec = p.find((x) => x.preset === "recommended") ?? p[0];
-        if (rec) setPolicy((cur) => cur ?? { ...rec.policy });
+        if (rec) {
+          setPolicy((cur) => cur ?? { ...rec.policy });
+          setCheckedPolicy((cur) => cur ?? { ...rec.policy });
+        }
       },
       (e: unknown) => {
         if (!live) return;
@@ -70,23 +75,32 @@ export function SetupWizard() {
   }, [step]);
 
   const context = { username: orNull(username), email: orNull(email), first_name: orNull(firstName), last_name: orNull(lastName) };
-  const adminReport = usePasswordReport(password, context, policy);
-  const previewReport = usePasswordReport(preview, NO_CONTEXT, policy);
+  const adminReport = usePasswordReport(password, context, checkedPolicy);
+  const previewReport = usePasswordReport(preview, NO_CONTEXT, checkedPolicy);
 
   const errs = fieldErrors(problem);
   const pErrs = policyErrors(errs);
   const adminOk = firstName.trim() !== "" && email.trim() !== "" && passwordReady(adminReport, password, confirm);
+  // A first line of defence; the core checks the policy again at setup.
+  const policyOk = policy === null || Object.keys(localPolicyErrors(policy)).length === 0;
+  const policyStepOk = (policy !== null || presetsProblem !== null) && policyOk;
+
+  function changePolicy(p: PasswordPolicy) {
+    setPolicy(p);
+    if (Object.keys(localPolicyErrors(p)).length === 0) setCheckedPolicy(p);
+  }
 
   function next(e: FormEvent) {
     e.preventDefault();
     if (step === 0 && org.trim() === "") return;
     if (step === 1 && !adminOk) return;
+    if (step === 2 && !policyStepOk) return;
     setStep((s) => s + 1);
   }
 
   async function finish(e: FormEvent) {
     e.preventDefault();
-    if (!adminReport.passed) return;
+    if (!adminReport.passed || !policyOk) return;
     setBusy(true);
     setProblem(null);
     try {
@@ -203,7 +217,7 @@ export function SetupWizard() {
           <form onSubmit={next} noValidate>
             <p className="muted">These rules apply to every new or reset password, including yours. You can change them later in Settings.</p>
             {policy ? (
-              <PolicyEditor policy={policy} onChange={setPolicy} presets={presets} errors={pErrs} presetTestId="wizard-policy-preset" />
+              <PolicyEditor policy={policy} onChange={changePolicy} presets={presets} errors={pErrs} presetTestId="wizard-policy-preset" />
             ) : presetsProblem ? (
               <p className="notice bad" role="alert">
                 The presets could not be loaded ({presetsProblem.detail || presetsProblem.title}). Gatehouse will use its recommended policy; you can
@@ -223,7 +237,7 @@ export function SetupWizard() {
             </div>
             <div className="actions">
               {back}
-              <button type="submit" className="primary" data-testid="wizard-next" disabled={!policy && !presetsProblem}>
+              <button type="submit" className="primary" data-testid="wizard-next" disabled={!policyStepOk}>
                 Next
               </button>
             </div>

@@ -483,6 +483,60 @@ async fn flow(w: &mut Window, remote_database: &str) {
     .await;
     w.shot("users-with-grace").await;
 
+    // User detail: suspend and reactivate grace, make her an admin, and reset her
+    // password to a generated temporary one, shown once.
+    w.client
+        .find(Locator::Css(
+            "[data-testid='user-row'][data-username='grace'] button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    w.click("user-suspend").await;
+    w.click("confirm-ok").await;
+    w.el("user-reactivate").await;
+    w.shot("user-suspended").await;
+    w.click("user-reactivate").await;
+    w.el("user-suspend").await;
+    w.click("detail-role-admin").await;
+    w.click("user-save-roles").await;
+    w.wait_enabled("user-save-roles", false).await;
+    w.click("user-reset-password").await;
+    w.click("confirm-ok").await;
+    let temporary = w.text("token-value").await.trim().to_owned();
+    assert!(
+        temporary.len() >= 12,
+        "a temporary password is shown: {temporary:?}"
+    );
+    w.shot("temporary-password").await;
+    w.click("confirm-saved").await;
+    w.click("close-dialog").await;
+    w.eventually("the temporary password leaves the page", |c| async move {
+        c.find(Locator::Css(&by_id("token-value"))).await.is_err()
+    })
+    .await;
+
+    // Grace signs in with it and must choose her own before anything else.
+    w.click("sign-out").await;
+    w.type_into("signin-login", "grace").await;
+    w.type_into("signin-password", &temporary).await;
+    w.click("signin-submit").await;
+    w.type_into("change-current", &temporary).await;
+    w.type_into("change-new", "Copper-Lantern-Willow-19").await;
+    w.type_into("change-confirm", "Copper-Lantern-Willow-19")
+        .await;
+    w.wait_rules(true).await;
+    w.shot("forced-password-change").await;
+    w.click("change-submit").await;
+    w.el("nav-users").await;
+    w.click("sign-out").await;
+    w.type_into("signin-login", ADMIN).await;
+    w.type_into("signin-password", ADMIN_PASSWORD).await;
+    w.click("signin-submit").await;
+    w.el("nav-users").await;
+
     // New account: its default API token is shown once.
     w.click("nav-accounts").await;
     w.click("new-account").await;

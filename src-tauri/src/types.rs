@@ -1,6 +1,6 @@
 //! The shell's own request and response types (the core's are in gatehouse-domain).
 //! With the `ts` feature they derive TypeScript bindings, exported beside the core's
-//! into ui/src/bindings by `cargo test -p gatehouse-desktop --features ts --lib export_bindings`.
+//! into ui/src/bindings by `cargo test -p gatehouse-domain -p gatehouse-desktop --features gatehouse-desktop/ts --lib export_bindings`.
 
 use gatehouse_domain::{
     InstanceStatus, PasswordPolicy, PolicyPreset, SecretString, TlsMode, UserView,

@@ -68,6 +68,10 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
+    /// The HTTP method is not one the endpoint takes (405).
+    MethodNotAllowed,
+    /// A dependency (the database) does not answer; try again later (503).
+    Unavailable,
     Internal,
 }
 
@@ -91,6 +95,8 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
     }
@@ -115,7 +121,8 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::TooManyRequests => 429,
-            ErrorCode::KeychainUnavailable => 503,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::KeychainUnavailable | ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
         }
     }
@@ -139,6 +146,8 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",
             ErrorCode::TooManyRequests => "Too many requests",
+            ErrorCode::MethodNotAllowed => "Method not allowed",
+            ErrorCode::Unavailable => "Unavailable",
             ErrorCode::Internal => "Internal error",
         }
     }
@@ -263,6 +272,7 @@ mod tests {
         for code in [
             ErrorCode::AlreadyInitialized,
             ErrorCode::TokenExpired,
+            ErrorCode::MethodNotAllowed,
             ErrorCode::Internal,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());

@@ -22,14 +22,6 @@ impl ApiError {
         ApiError::Problem(Box::new(Problem::new(code, detail)))
     }
 
-    /// A problem with an HTTP status the core has no code for (405, 503).
-    pub fn with_status(code: ErrorCode, status: StatusCode, title: &str, detail: &str) -> Self {
-        let mut problem = Problem::new(code, detail);
-        problem.status = status.as_u16();
-        problem.title = title.to_owned();
-        ApiError::Problem(Box::new(problem))
-    }
-
     pub fn problem(&self) -> Problem {
         match self {
             ApiError::Core(error) => error.to_problem(),

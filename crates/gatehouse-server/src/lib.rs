@@ -171,10 +171,8 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::with_status(
-        ErrorCode::BadRequest,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "Method not allowed",
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
         "This endpoint does not support this method.",
     )
 }

@@ -592,10 +592,8 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Ready>> {
         })),
         Err(error) => {
             tracing::error!(error = %error, "readiness check failed");
-            Err(ApiError::with_status(
-                ErrorCode::Internal,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Not ready",
+            Err(ApiError::new(
+                ErrorCode::Unavailable,
                 "The database is not reachable.",
             ))
         }

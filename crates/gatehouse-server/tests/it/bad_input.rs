@@ -99,6 +99,7 @@ on_both! {
         assert_eq!(wrong.status, 405);
         assert_eq!(wrong.content_type, "application/problem+json");
         assert_eq!(wrong.body["status"], 405);
+        assert_eq!(wrong.body["code"], "method_not_allowed");
         assert_eq!(app.put("/healthz", None, json!({})).await.status, 405);
     }
 

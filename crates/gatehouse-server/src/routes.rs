@@ -26,6 +26,15 @@ use crate::AppState;
 
 // ---- request and response shapes of the adapter's own ----
 
+/// 201 Created with the new resource's address in `Location`.
+fn created(location: String, body: impl Serialize) -> Response {
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
 /// Setup's response: seed 000's `data.accessToken` (kept in the seed's camelCase
 /// for compatibility) beside everything else the setup made, in snake_case. The
 /// token appears once, in `data` only.
@@ -298,16 +307,17 @@ pub async fn list_users(
 /// Create a user (seeds 002, 004; admins).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
     request_body = NewUser,
-    responses((status = 201, description = "Created", body = UserView), WriteErrors))]
+    responses((status = 201, description = "Created", body = UserView,
+        headers(("Location" = String, description = "The new user's address"))), WriteErrors))]
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn create_user(
     State(state): State<AppState>,
     Bearer(credential): Bearer,
     ApiJson(request): ApiJson<NewUser>,
-) -> ApiResult<(StatusCode, Json<UserView>)> {
+) -> ApiResult<Response> {
     let _turn = state.hashing_turn().await;
     let user = state.core.create_user(&credential, request).await?;
-    Ok((StatusCode::CREATED, Json(user)))
+    Ok(created(format!("/api/v1/users/{}", user.id), user))
 }
 
 /// One user (admins).
@@ -400,16 +410,17 @@ pub async fn unlock_user(
 /// Create an admin: role admin, email confirmed (seed 003; admins).
 #[utoipa::path(post, path = "/api/v1/admins", tag = "users", security(("bearer" = [])),
     request_body = NewAdmin,
-    responses((status = 201, description = "Created", body = UserView), WriteErrors))]
+    responses((status = 201, description = "Created", body = UserView,
+        headers(("Location" = String, description = "The new admin's address"))), WriteErrors))]
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn create_admin(
     State(state): State<AppState>,
     Bearer(credential): Bearer,
     ApiJson(request): ApiJson<NewAdmin>,
-) -> ApiResult<(StatusCode, Json<UserView>)> {
+) -> ApiResult<Response> {
     let _turn = state.hashing_turn().await;
     let admin = state.core.create_admin(&credential, request).await?;
-    Ok((StatusCode::CREATED, Json(admin)))
+    Ok(created(format!("/api/v1/users/{}", admin.id), admin))
 }
 
 // ---- accounts ----
@@ -443,7 +454,8 @@ pub async fn list_accounts(
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key returns the first result")),
     request_body = NewAccount,
     responses(
-        (status = 201, description = "Created; the token secret is shown this once", body = AccountCreated),
+        (status = 201, description = "Created; the token secret is shown this once", body = AccountCreated,
+            headers(("Location" = String, description = "The new account's address"))),
         (status = 200, description = "A replay of an earlier request with this idempotency key", body = AccountCreated),
         WriteErrors))]
 #[tracing::instrument(skip_all, err(level = "info"))]
@@ -464,18 +476,15 @@ pub async fn create_account(
         })?),
     };
     let _turn = state.hashing_turn().await;
-    let created = state.core.create_account(&credential, request, key).await?;
-    let status = if created.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let mut response = (status, Json(created)).into_response();
-    if status == StatusCode::OK {
-        response
-            .headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    let outcome = state.core.create_account(&credential, request, key).await?;
+    if !outcome.replayed {
+        let location = format!("/api/v1/accounts/{}", outcome.account.id);
+        return Ok(created(location, outcome));
     }
+    let mut response = (StatusCode::OK, Json(outcome)).into_response();
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
     Ok(response)
 }
 

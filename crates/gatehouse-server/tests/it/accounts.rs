@@ -29,6 +29,7 @@ on_both! {
         let me = app.get("/api/v1/me", Some(secret)).await;
         assert_eq!(me.body["id"], created["user"]["id"]);
         let id = created["account"]["id"].as_str().unwrap();
+        assert_eq!(response.headers["location"].to_str().unwrap(), format!("/api/v1/accounts/{id}"));
         let fetched = app.get(&format!("/api/v1/accounts/{id}"), Some(&admin)).await;
         assert_eq!(fetched.status, 200);
         assert_eq!(fetched.body["name"], "Zydro Marine");

@@ -31,7 +31,9 @@ on_both! {
         assert_eq!(user["preferences"]["projectTutorial"]["hasClickedCreateModel"], false);
         assert!(user.get("password").is_none() && !response.text.contains(GOOD_PASSWORD));
         let id = user["id"].as_str().unwrap();
-        let fetched = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
+        let location = response.headers["location"].to_str().unwrap();
+        assert_eq!(location, format!("/api/v1/users/{id}"));
+        let fetched = app.get(location, Some(&admin)).await;
         assert_eq!(fetched.status, 200);
         assert_eq!(fetched.body["username"], "jsmith");
         let found = app.get("/api/v1/users?search=SMITH&role=viewer&limit=10", Some(&admin)).await;

@@ -9,8 +9,8 @@ import { PasswordField } from "../components/PasswordField";
 import { passwordReady } from "../lib/password";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { orNull } from "../lib/format";
+import { RoleCheckboxes } from "../components/RoleCheckboxes";
 
-const ROLE_CHOICES: Role[] = ["viewer", "editor", "admin"];
 
 type Props = {
   /** "New admin" (role admin, email confirmed) instead of "New user". */
@@ -120,17 +120,7 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
         {!admin && (
           <fieldset className="roles">
             <legend>Roles</legend>
-            {ROLE_CHOICES.map((r) => (
-              <label key={r} className="check inline">
-                <input
-                  type="checkbox"
-                  checked={roles.includes(r)}
-                  onChange={(e) => setRoles((cur) => (e.target.checked ? [...cur, r] : cur.filter((x) => x !== r)))}
-                  data-testid={`user-role-${r}`}
-                />
-                {r}
-              </label>
-            ))}
+            <RoleCheckboxes roles={roles} onChange={setRoles} testIdPrefix="user-role" />
             {errs.roles && <p className="field-error">{errs.roles}</p>}
           </fieldset>
         )}

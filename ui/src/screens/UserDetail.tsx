@@ -13,8 +13,8 @@ import { passwordReady } from "../lib/password";
 import { SecretDialog } from "../components/SecretBox";
 import { useApp } from "../lib/app";
 import { formatDateTime, fullName } from "../lib/format";
+import { RoleCheckboxes } from "../components/RoleCheckboxes";
 
-const ROLE_CHOICES: Role[] = ["viewer", "editor", "admin"];
 
 type Pending =
   | { kind: "status"; status: UserStatus; label: string }
@@ -163,17 +163,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <h2>Roles</h2>
               <fieldset className="roles">
                 <legend className="sr-only">Roles</legend>
-                {ROLE_CHOICES.map((r) => (
-                  <label key={r} className="check inline">
-                    <input
-                      type="checkbox"
-                      checked={roles.includes(r)}
-                      onChange={(e) => setRoles((cur) => (e.target.checked ? [...cur, r] : cur.filter((x) => x !== r)))}
-                      data-testid={`detail-role-${r}`}
-                    />
-                    {r}
-                  </label>
-                ))}
+                <RoleCheckboxes roles={roles} onChange={setRoles} testIdPrefix="detail-role" />
               </fieldset>
               <div className="actions">
                 <button type="button" className="primary" disabled={busy || !rolesChanged || roles.length === 0} onClick={() => void run(() => api.setUserRoles(id, roles), "Roles saved.")} data-testid="user-save-roles">

@@ -40,6 +40,12 @@ pub enum Error {
     IdempotencyKeyReused,
     #[error(transparent)]
     SecretStore(#[from] SecretStoreError),
+    /// Too many attempts from this source or at this user: wait and try again.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u32 },
+    /// A dependency (the database, the password hasher) cannot take more work now.
+    #[error("the service is busy or a dependency does not answer; try again in {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u32 },
     /// Anything unexpected. Logged by the adapter, shown generically.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -166,6 +172,11 @@ pub struct Problem {
     pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `too_many_requests` and `unavailable`: seconds to wait before trying again
+    /// (the HTTP adapter also sends it as `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub retry_after: Option<u32>,
 }
 
 impl Problem {
@@ -178,7 +189,14 @@ impl Problem {
             detail: detail.into(),
             code,
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// The same problem, telling the client when to try again.
+    pub fn with_retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 }
 
@@ -198,6 +216,8 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Error::SecretStore(_) => ErrorCode::KeychainUnavailable,
+            Error::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            Error::Unavailable { .. } => ErrorCode::Unavailable,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -214,6 +234,12 @@ impl Error {
     pub fn to_problem(&self) -> Problem {
         let mut problem = Problem::new(self.code(), self.to_string());
         problem.errors = self.field_errors().to_vec();
+        problem.retry_after = match self {
+            Error::TooManyRequests { retry_after_secs } | Error::Unavailable { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        };
         problem
     }
 

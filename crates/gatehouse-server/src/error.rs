@@ -64,10 +64,13 @@ pub fn problem_response(problem: &Problem) -> Response {
         body,
     )
         .into_response();
-    if status == StatusCode::TOO_MANY_REQUESTS {
+    if let Some(seconds) = problem.retry_after.or(match status {
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => Some(1),
+        _ => None,
+    }) {
         response
             .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
     }
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(

@@ -1,5 +1,5 @@
 //! The shell's remote-database flow against the real PostgreSQL
-//! (GATEHOUSE_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres),
+//! (GATEHOUSE_TEST_POSTGRES_URL, else a throwaway cluster: see gatehouse-testkit),
 //! with secrets in memory or in a keychain that fails.
 
 use std::sync::Arc;
@@ -15,8 +15,7 @@ use secrecy::ExposeSecret;
 use sqlx::Connection;
 
 fn postgres_url() -> String {
-    std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    gatehouse_testkit::postgres_url()
 }
 
 /// A fresh database on the test server, dropped at the end.

@@ -79,18 +79,26 @@ impl Drop for PostgresDatabase {
     }
 }
 
+/// The PostgreSQL server the tests use: GATEHOUSE_TEST_POSTGRES_URL (scripts/test
+/// starts a throwaway cluster and sets it), else the local one on 5432.
+fn postgres_url() -> String {
+    std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// The test server's host and port, as typed into the connect screen.
+fn postgres_host_port() -> (String, String) {
+    let url = postgres_url();
+    let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = host_port.rsplit_once(':').unwrap_or((host_port, "5432"));
+    (host.to_owned(), port.to_owned())
+}
+
 fn psql(sql: &str) {
     let status = Command::new("psql")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-qc",
-            sql,
-        ])
+        .args(["-d", &postgres_url(), "-qc", sql])
         .status()
         .expect("psql");
     assert!(status.success(), "psql -c {sql:?} failed");
@@ -319,12 +327,24 @@ async fn an_admin_sets_up_a_fresh_instance_and_provisions_a_user_and_an_account(
 }
 
 /// Fills the connect screen's remote form.
+/// The test server has no certificate, so the test chooses "No TLS" and the screen
+/// warns what that leaves open (its default verifies the server).
 async fn fill_remote(w: &mut Window, port: &str, database: &str) {
-    w.type_into("remote-host", "127.0.0.1").await;
+    let (host, _) = postgres_host_port();
+    w.type_into("remote-host", &host).await;
     w.type_into("remote-port", port).await;
     w.type_into("remote-database", database).await;
     w.type_into("remote-username", "postgres").await;
     w.type_into("remote-password", REMOTE_PASSWORD).await;
+    let tls = w.el("remote-tls").await;
+    assert_eq!(
+        tls.prop("value").await.unwrap().as_deref(),
+        Some("verify-full"),
+        "the connect screen verifies the server unless told otherwise"
+    );
+    tls.select_by_value("disable").await.unwrap();
+    let warning = w.text("remote-tls-warning").await;
+    assert!(warning.contains("Nothing is encrypted"), "{warning}");
 }
 
 async fn flow(w: &mut Window, remote_database: &str) {
@@ -353,7 +373,8 @@ async fn flow(w: &mut Window, remote_database: &str) {
     let refused = w.text("test-result").await;
     eprintln!("test connection, nothing listening: {refused}");
     assert!(!refused.contains(REMOTE_PASSWORD), "{refused}");
-    w.type_into("remote-port", "5432").await;
+    let (_, port) = postgres_host_port();
+    w.type_into("remote-port", &port).await;
     w.click("test-remote").await;
     w.wait_text("test-result", "✓").await;
     let found = w.text("test-result").await;
@@ -636,7 +657,8 @@ async fn flow(w: &mut Window, remote_database: &str) {
     // which is not set up yet, so the wizard opens there.
     w.click("sign-out").await;
     w.click("disconnect").await;
-    fill_remote(w, "5432", remote_database).await;
+    let (_, port) = postgres_host_port();
+    fill_remote(w, &port, remote_database).await;
     w.type_into("remote-name", "Shared").await;
     w.click("connect-remote").await;
     w.el("wizard-org-name").await;

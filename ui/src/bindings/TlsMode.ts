@@ -2,5 +2,9 @@
 
 /**
  * How PostgreSQL connections are secured.
+ *
+ * The default verifies the server's certificate and host name against the system's
+ * roots: `prefer` and `require` can be downgraded or intercepted by anyone on the
+ * network path, so they (and `disable`) are only ever an explicit choice.
  */
 export type TlsMode = "disable" | "prefer" | "require" | "verify-full";

@@ -9,11 +9,21 @@ import { Field, FormError } from "../components/Field";
 import { useApp } from "../lib/app";
 
 const TLS_MODES: { value: TlsMode; label: string }[] = [
-  { value: "prefer", label: "Prefer TLS" },
-  { value: "require", label: "Require TLS" },
-  { value: "verify-full", label: "Require TLS and verify the server" },
+  { value: "verify-full", label: "Require TLS and verify the server (recommended)" },
+  { value: "require", label: "Require TLS, do not verify the server" },
+  { value: "prefer", label: "Prefer TLS, fall back to none" },
   { value: "disable", label: "No TLS" },
 ];
+
+/** What each mode short of verify-full leaves open, shown beside the choice. */
+const TLS_WARNINGS: Partial<Record<TlsMode, string>> = {
+  require:
+    "The connection is encrypted but the server is not verified: anyone on the network path can pose as it and read the database password and every record.",
+  prefer:
+    "Anyone on the network path can turn encryption off unnoticed and read the database password and every record.",
+  disable:
+    "Nothing is encrypted: anyone on the network path can read the database password and every record. Use only on a network you fully trust.",
+};
 
 type Form = {
   name: string;
@@ -33,7 +43,7 @@ const EMPTY: Form = {
   database: "gatehouse",
   username: "gatehouse",
   password: "",
-  tls: "prefer",
+  tls: "verify-full",
   save_password: true,
 };
 
@@ -203,13 +213,24 @@ export function ConnectScreen() {
               />
               <div className="field">
                 <label htmlFor="remote-tls">TLS</label>
-                <select id="remote-tls" value={form.tls} onChange={(e) => set("tls", e.target.value as TlsMode)} data-testid="remote-tls">
+                <select
+                  id="remote-tls"
+                  value={form.tls}
+                  onChange={(e) => set("tls", e.target.value as TlsMode)}
+                  aria-describedby={TLS_WARNINGS[form.tls] ? "remote-tls-warning" : undefined}
+                  data-testid="remote-tls"
+                >
                   {TLS_MODES.map((m) => (
                     <option key={m.value} value={m.value}>
                       {m.label}
                     </option>
                   ))}
                 </select>
+                {TLS_WARNINGS[form.tls] && (
+                  <p className="notice bad" id="remote-tls-warning" data-testid="remote-tls-warning">
+                    ⚠ {TLS_WARNINGS[form.tls]}
+                  </p>
+                )}
               </div>
             </div>
             <Field label="Profile name (optional)" value={form.name} onChange={(v) => set("name", v)} error={errs.name} testId="remote-name" />

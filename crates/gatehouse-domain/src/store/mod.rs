@@ -37,16 +37,51 @@ pub enum DatabaseConfig {
 }
 
 /// How PostgreSQL connections are secured.
+///
+/// The default verifies the server's certificate and host name against the system's
+/// roots: `prefer` and `require` can be downgraded or intercepted by anyone on the
+/// network path, so they (and `disable`) are only ever an explicit choice.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum TlsMode {
     Disable,
-    #[default]
     Prefer,
     Require,
+    #[default]
     VerifyFull,
+}
+
+impl TlsMode {
+    /// Whether this mode lets an attacker on the network path read or change the
+    /// traffic (everything but `verify-full`).
+    pub fn is_interceptable(self) -> bool {
+        self != TlsMode::VerifyFull
+    }
+}
+
+/// Connect options from a PostgreSQL URL. A URL that names no `sslmode` gets
+/// `verify-full` (sqlx, like libpq, would otherwise `prefer`, which a man in the middle
+/// downgrades), except for loopback hosts and Unix sockets, which never leave the machine.
+fn postgres_url_options(url: &str) -> std::result::Result<PgConnectOptions, sqlx::Error> {
+    let options = PgConnectOptions::from_str(url)?;
+    let names_mode = url
+        .split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|pair| pair.starts_with("sslmode=")));
+    let host = options.get_host();
+    let local = host.starts_with('/')
+        || host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    Ok(if names_mode || local {
+        options
+    } else {
+        options.ssl_mode(PgSslMode::VerifyFull)
+    })
 }
 
 #[derive(Clone)]
@@ -99,7 +134,7 @@ impl DatabaseConfig {
         {
             return Ok(DatabaseConfig::sqlite(path));
         }
-        PgConnectOptions::from_str(url).map_err(|_| {
+        postgres_url_options(url).map_err(|_| {
             Error::validation("database_url", "invalid", "Not a valid database URL.")
         })?;
         Ok(DatabaseConfig::PostgresUrl(SecretString::from(
@@ -140,7 +175,7 @@ impl Pool {
             }
             DatabaseConfig::PostgresUrl(url) => {
                 let options =
-                    PgConnectOptions::from_str(url.expose_secret())?.application_name("gatehouse");
+                    postgres_url_options(url.expose_secret())?.application_name("gatehouse");
                 Self::connect_postgres(options).await
             }
             DatabaseConfig::Postgres(pg) => {
@@ -781,6 +816,56 @@ macro_rules! impl_store {
 
 impl_store!(Sqlite);
 impl_store!(Postgres);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(url: &str) -> PgSslMode {
+        postgres_url_options(url).expect("valid URL").get_ssl_mode()
+    }
+
+    #[test]
+    fn a_remote_url_without_sslmode_verifies_the_server() {
+        assert!(matches!(
+            mode("postgres://u:p@db.example.com/gh"),
+            PgSslMode::VerifyFull
+        ));
+        assert!(matches!(
+            mode("postgres://u@10.0.0.5:5432/gh?application_name=x"),
+            PgSslMode::VerifyFull
+        ));
+    }
+
+    #[test]
+    fn an_explicit_sslmode_and_loopback_hosts_are_left_as_they_are() {
+        assert!(matches!(
+            mode("postgres://u@db.example.com/gh?sslmode=disable"),
+            PgSslMode::Disable
+        ));
+        assert!(matches!(
+            mode("postgres://u@127.0.0.1:5432/gh"),
+            PgSslMode::Prefer
+        ));
+        assert!(matches!(
+            mode("postgres://u@localhost/gh"),
+            PgSslMode::Prefer
+        ));
+        assert!(matches!(
+            mode("postgres://u@[::1]:5432/gh"),
+            PgSslMode::Prefer
+        ));
+    }
+
+    #[test]
+    fn only_verify_full_is_safe_from_interception() {
+        assert_eq!(TlsMode::default(), TlsMode::VerifyFull);
+        assert!(!TlsMode::VerifyFull.is_interceptable());
+        for mode in [TlsMode::Disable, TlsMode::Prefer, TlsMode::Require] {
+            assert!(mode.is_interceptable());
+        }
+    }
+}
 
 /// Which unique value a failed insert collided with, if that is why it failed.
 pub(crate) fn unique_violation(error: &sqlx::Error) -> Option<&'static str> {

@@ -10,8 +10,7 @@ use uuid::Uuid;
 
 /// The PostgreSQL server tests create their databases on.
 pub fn postgres_url() -> String {
-    std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    gatehouse_testkit::postgres_url()
 }
 
 pub enum TestDb {

@@ -1,6 +1,6 @@
 //! Integration tests of the core. Every test runs twice: on a temp SQLite file and
-//! on a fresh database of the real PostgreSQL (GATEHOUSE_TEST_POSTGRES_URL,
-//! default postgres://postgres@127.0.0.1:5432/postgres).
+//! on a fresh database of a real PostgreSQL (GATEHOUSE_TEST_POSTGRES_URL, else a
+//! throwaway cluster this process starts: see gatehouse-testkit).
 
 mod helpers;
 

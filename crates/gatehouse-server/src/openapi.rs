@@ -64,8 +64,8 @@ fn problems(statuses: &[u16]) -> BTreeMap<String, RefOr<Response>> {
                 413 => "Request body larger than 64 KiB",
                 415 => "Request body is not `application/json`",
                 422 => "Well-formed but invalid values (`validation_failed`), every failing field listed",
-                429 => "Rate limit reached",
-                503 => "Not ready (the database does not answer)",
+                429 => "Rate limit reached (`too_many_requests`); `Retry-After` says when to try again",
+                503 => "Busy, too slow or not ready (`unavailable`): the password-hashing queue is full, the request took too long, or the database does not answer; `Retry-After` says when to try again",
                 _ => "Internal error (details are logged, never shown)",
             };
             let response = ResponseBuilder::new()
@@ -99,16 +99,20 @@ problem_set!(
     ReadErrors = [400, 401, 403, 404, 409, 422, 500]
 );
 problem_set!(
-    /// Authenticated writes and sign-in.
-    WriteErrors = [400, 401, 403, 404, 409, 413, 415, 422, 500]
+    /// Authenticated writes (503: the hashing queue is full, or too slow).
+    WriteErrors = [400, 401, 403, 404, 409, 413, 415, 422, 500, 503]
+);
+problem_set!(
+    /// Sign-in: throttled per source address and per login.
+    SignInErrors = [400, 401, 403, 409, 413, 415, 422, 429, 500, 503]
 );
 problem_set!(
     /// The setup: needs the setup code, no token.
-    SetupErrors = [400, 401, 409, 413, 415, 422, 500]
+    SetupErrors = [400, 401, 409, 413, 415, 422, 500, 503]
 );
 problem_set!(
     /// The unauthenticated, rate-limited password evaluation.
-    EvaluateErrors = [400, 413, 415, 422, 429, 500]
+    EvaluateErrors = [400, 413, 415, 422, 429, 500, 503]
 );
 problem_set!(
     /// Unauthenticated reads.

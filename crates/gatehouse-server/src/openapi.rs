@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use gatehouse_domain::{ErrorCode, FieldError, Problem};
+use utoipa::openapi::header::Header;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
@@ -68,15 +70,24 @@ fn problems(statuses: &[u16]) -> BTreeMap<String, RefOr<Response>> {
                 503 => "Busy, too slow or not ready (`unavailable`): the password-hashing queue is full, the request took too long, or the database does not answer; `Retry-After` says when to try again",
                 _ => "Internal error (details are logged, never shown)",
             };
-            let response = ResponseBuilder::new()
+            let mut response = ResponseBuilder::new()
                 .description(description)
                 .content(
                     PROBLEM_JSON,
                     ContentBuilder::new()
                         .schema(Some(Ref::from_schema_name("Problem")))
                         .build(),
-                )
-                .build();
+                );
+            if matches!(status, 429 | 503) {
+                let mut retry_after = Header::new(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1)),
+                );
+                retry_after.description = Some("Seconds to wait before trying again".to_owned());
+                response = response.header("Retry-After", retry_after);
+            }
+            let response = response.build();
             (status.to_string(), RefOr::T(response))
         })
         .collect()

@@ -77,6 +77,21 @@ on_both! {
         assert_eq!(again.status, 201, "{}", again.text);
     }
 
+    async fn the_openapi_document_lists_429_and_503_with_retry_after_for_sign_in(db) {
+        let app = App::start(db).await;
+        let document = app.get("/openapi.json", None).await.body;
+        let responses = &document["paths"]["/api/v1/sessions"]["post"]["responses"];
+        for status in ["429", "503"] {
+            assert!(
+                responses[status]["headers"]["Retry-After"].is_object(),
+                "{status}: {}",
+                responses[status]
+            );
+        }
+        let evaluate = &document["paths"]["/api/v1/password-policy/evaluate"]["post"]["responses"];
+        assert!(evaluate["429"]["headers"]["Retry-After"].is_object());
+    }
+
     async fn a_throttled_address_is_refused_before_its_body_is_read(db) {
         let app = App::start(db).await;
         app.set_up().await;

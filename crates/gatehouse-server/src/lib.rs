@@ -5,11 +5,14 @@
 //! application, [`serve`] runs it until a shutdown signal, and [`run`] is the whole
 //! `serve` command (connect, issue the setup code, bind, serve).
 
+pub mod database_url;
 pub mod error;
 pub mod extract;
+pub mod hashing;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+pub mod serve;
 pub mod setup_code;
 
 use std::future::Future;
@@ -22,7 +25,9 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum::Router;
-use gatehouse_domain::{DatabaseConfig, ErrorCode, Gatehouse, MemorySecretStore};
+use gatehouse_domain::{
+    Clock, DatabaseConfig, ErrorCode, Gatehouse, MemorySecretStore, SystemClock,
+};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -32,11 +37,21 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{problem_response, ApiError};
+use crate::hashing::{HashingLimits, HashingQueue};
 use crate::rate_limit::RateLimiter;
+pub use crate::serve::{serve_with, ServeOptions};
 use crate::setup_code::SetupCode;
 
 /// The largest request body accepted (413 beyond).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// The server's defences against floods: throttles on the unauthenticated
+/// endpoints and the password-hashing queue.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Limits {
+    pub rates: rate_limit::Limits,
+    pub hashing: HashingLimits,
+}
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -45,29 +60,37 @@ pub struct AppState {
     pub setup_code: Arc<SetupCode>,
     pub limiter: Arc<RateLimiter>,
     /// Bounds the requests that hash passwords (argon2, ~19 MiB and tens of ms of
-    /// CPU each) running at once; the others queue. Without it a burst starts one
-    /// blocking thread per request, starves the async workers, and transactions
-    /// holding pooled connections stall until the pool times out.
-    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// CPU each): a few run at once, a bounded number wait, the rest get 503.
+    /// Without it a burst starts one blocking thread per request, starves the async
+    /// workers, and transactions holding pooled connections stall until the pool
+    /// times out.
+    pub hashing: Arc<HashingQueue>,
 }
 
 impl AppState {
     pub fn new(core: Gatehouse, setup_code: SetupCode) -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState::with_limits(core, setup_code, Limits::default(), Arc::new(SystemClock))
+    }
+
+    /// With limits of one's choosing, and the clock the throttles refill by.
+    pub fn with_limits(
+        core: Gatehouse,
+        setup_code: SetupCode,
+        limits: Limits,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         AppState {
             core,
             setup_code: Arc::new(setup_code),
-            limiter: Arc::new(RateLimiter::default()),
-            hashing: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+            limiter: Arc::new(RateLimiter::new(limits.rates, clock)),
+            hashing: Arc::new(HashingQueue::new(limits.hashing)),
         }
     }
 
-    /// Waits for a turn to run an operation that hashes a password.
-    pub async fn hashing_turn(&self) -> tokio::sync::SemaphorePermit<'_> {
-        self.hashing
-            .acquire()
-            .await
-            .expect("the hashing semaphore is never closed")
+    /// Waits for a turn to run an operation that hashes a password; 503
+    /// `unavailable` (Retry-After) when too many already wait.
+    pub async fn hashing_turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        Ok(self.hashing.turn().await?)
     }
 }
 
@@ -177,19 +200,14 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight
-/// requests finish.
+/// Serves `app` on `listener` with the default time limits until `shutdown`
+/// completes, then lets in-flight requests finish. See [`serve_with`].
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, app, ServeOptions::default(), shutdown).await
 }
 
 /// The `serve` command's options.
@@ -198,6 +216,8 @@ pub struct Config {
     pub bind: SocketAddr,
     pub database: DatabaseConfig,
     pub setup_code_file: PathBuf,
+    pub serve: ServeOptions,
+    pub limits: Limits,
 }
 
 /// Connects to the database (applying migrations) with an in-memory signing key.
@@ -219,9 +239,14 @@ pub async fn run(
     }
     let listener = TcpListener::bind(config.bind).await?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    let state = AppState::new(core.clone(), setup_code);
+    let state = AppState::with_limits(
+        core.clone(),
+        setup_code,
+        config.limits,
+        Arc::new(SystemClock),
+    );
     let setup_code = state.setup_code.clone();
-    serve(listener, router(state), shutdown).await?;
+    serve_with(listener, router(state), config.serve, shutdown).await?;
     if setup_code.is_live() {
         setup_code.retire();
     }

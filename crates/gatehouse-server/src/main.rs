@@ -3,7 +3,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::time::Duration;
+
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use gatehouse_domain::DatabaseConfig;
 use secrecy::ExposeSecret;
 
@@ -29,14 +32,29 @@ struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "GATEHOUSE_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
-    /// `sqlite://PATH` or `postgres://USER[:PASSWORD]@HOST:PORT/DB`.
+    /// `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` [default: sqlite://gatehouse.db].
+    /// A URL with a password belongs in the environment (GATEHOUSE_DATABASE_URL) or in
+    /// a file (--database-url-file), not on the command line, where every user of the
+    /// machine can read it in the process list.
     #[arg(
         long,
         env = "GATEHOUSE_DATABASE_URL",
-        default_value = "sqlite://gatehouse.db",
-        hide_env_values = true
+        hide_env_values = true,
+        conflicts_with = "database_url_file"
     )]
-    database_url: String,
+    database_url: Option<String>,
+    /// A file holding the database URL (one line; make it readable by the server's
+    /// user only, mode 0600). For URLs with a password.
+    #[arg(long, env = "GATEHOUSE_DATABASE_URL_FILE")]
+    database_url_file: Option<PathBuf>,
+    /// Seconds a client has to send a request's headers (also ends idle
+    /// keep-alive connections); the connection is closed beyond.
+    #[arg(long, env = "GATEHOUSE_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds from a request's headers to its response, body upload included; 503
+    /// `unavailable` beyond.
+    #[arg(long, env = "GATEHOUSE_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
     /// Log filter, e.g. `info` or `gatehouse_server=debug,info`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     log: String,
@@ -72,16 +90,52 @@ fn init_logs(filter: &str, format: LogFormat) {
     }
 }
 
+/// The database URL: from the file, the flag or environment, or the default.
+fn database_url(args: &ServeArgs) -> anyhow::Result<String> {
+    if let Some(file) = &args.database_url_file {
+        if gatehouse_server::database_url::readable_by_others(file) {
+            tracing::warn!(
+                file = %file.display(),
+                "the database URL file can be read by other users: make it mode 0600"
+            );
+        }
+        return Ok(gatehouse_server::database_url::read_url_file(file)?);
+    }
+    Ok(args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()))
+}
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://gatehouse.db";
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Command::Serve(args) = Cli::parse().command;
+    let matches = Cli::command().get_matches();
+    let from_command_line = matches
+        .subcommand_matches("serve")
+        .and_then(|serve| serve.value_source("database_url"))
+        == Some(ValueSource::CommandLine);
+    let Command::Serve(args) = Cli::from_arg_matches(&matches)?.command;
     init_logs(&args.log, args.log_format);
-    let database = DatabaseConfig::from_url(&args.database_url)
-        .map_err(|_| anyhow::anyhow!("--database-url: not a sqlite:// or postgres:// URL"))?;
+    let url = database_url(&args)?;
+    if from_command_line && gatehouse_server::database_url::has_password(&url) {
+        tracing::warn!(
+            "--database-url holds a password, which every user of this machine can read in \
+             the process list: set GATEHOUSE_DATABASE_URL or use --database-url-file instead"
+        );
+    }
+    let database = DatabaseConfig::from_url(&url)
+        .map_err(|_| anyhow::anyhow!("the database URL is not a sqlite:// or postgres:// URL"))?;
     let config = gatehouse_server::Config {
         bind: args.bind,
         database,
         setup_code_file: args.setup_code_file,
+        serve: gatehouse_server::ServeOptions {
+            header_read_timeout: Duration::from_secs(args.header_timeout),
+            request_timeout: Duration::from_secs(args.request_timeout),
+        },
+        limits: gatehouse_server::Limits::default(),
     };
     // The code goes to the console (stdout), never into the log stream (stderr).
     let show_code = |code: &secrecy::SecretString, file: &std::path::Path| {
@@ -111,8 +165,13 @@ mod tests {
         if std::env::var_os("GATEHOUSE_BIND").is_none() {
             assert_eq!(serve_args(&[]).bind.to_string(), "127.0.0.1:8080");
         }
-        if std::env::var_os("GATEHOUSE_DATABASE_URL").is_none() {
-            assert_eq!(serve_args(&[]).database_url, "sqlite://gatehouse.db");
+        if std::env::var_os("GATEHOUSE_DATABASE_URL").is_none()
+            && std::env::var_os("GATEHOUSE_DATABASE_URL_FILE").is_none()
+        {
+            assert_eq!(
+                database_url(&serve_args(&[])).unwrap(),
+                "sqlite://gatehouse.db"
+            );
         }
     }
 
@@ -131,10 +190,37 @@ mod tests {
             "/tmp/code",
         ]);
         assert_eq!(args.bind.to_string(), "0.0.0.0:9000");
-        assert_eq!(args.database_url, "postgres://u@h/db");
+        assert_eq!(args.database_url.as_deref(), Some("postgres://u@h/db"));
         assert_eq!(args.log, "debug");
         assert!(matches!(args.log_format, LogFormat::Json));
         assert_eq!(args.setup_code_file, PathBuf::from("/tmp/code"));
+    }
+
+    #[test]
+    fn a_url_file_and_a_url_on_the_command_line_are_refused_together() {
+        assert!(Cli::try_parse_from([
+            "gatehouse",
+            "serve",
+            "--database-url",
+            "sqlite://a.db",
+            "--database-url-file",
+            "/run/secrets/url",
+        ])
+        .is_err());
+    }
+
+    #[test]
+    fn the_help_says_where_a_url_with_a_password_belongs() {
+        let help = Cli::command()
+            .find_subcommand_mut("serve")
+            .unwrap()
+            .render_long_help()
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(help.contains("--database-url-file"), "{help}");
+        assert!(help.contains("not on the command line"), "{help}");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use gatehouse_domain::{ErrorCode, FieldError, Problem};
+use utoipa::openapi::header::Header;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
@@ -64,19 +66,28 @@ fn problems(statuses: &[u16]) -> BTreeMap<String, RefOr<Response>> {
                 413 => "Request body larger than 64 KiB",
                 415 => "Request body is not `application/json`",
                 422 => "Well-formed but invalid values (`validation_failed`), every failing field listed",
-                429 => "Rate limit reached",
-                503 => "Not ready (the database does not answer)",
+                429 => "Rate limit reached (`too_many_requests`); `Retry-After` says when to try again",
+                503 => "Busy, too slow or not ready (`unavailable`): the password-hashing queue is full, the request took too long, or the database does not answer; `Retry-After` says when to try again",
                 _ => "Internal error (details are logged, never shown)",
             };
-            let response = ResponseBuilder::new()
+            let mut response = ResponseBuilder::new()
                 .description(description)
                 .content(
                     PROBLEM_JSON,
                     ContentBuilder::new()
                         .schema(Some(Ref::from_schema_name("Problem")))
                         .build(),
-                )
-                .build();
+                );
+            if matches!(status, 429 | 503) {
+                let mut retry_after = Header::new(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1)),
+                );
+                retry_after.description = Some("Seconds to wait before trying again".to_owned());
+                response = response.header("Retry-After", retry_after);
+            }
+            let response = response.build();
             (status.to_string(), RefOr::T(response))
         })
         .collect()
@@ -99,16 +110,20 @@ problem_set!(
     ReadErrors = [400, 401, 403, 404, 409, 422, 500]
 );
 problem_set!(
-    /// Authenticated writes and sign-in.
-    WriteErrors = [400, 401, 403, 404, 409, 413, 415, 422, 500]
+    /// Authenticated writes (503: the hashing queue is full, or too slow).
+    WriteErrors = [400, 401, 403, 404, 409, 413, 415, 422, 500, 503]
+);
+problem_set!(
+    /// Sign-in: throttled per source address and per login.
+    SignInErrors = [400, 401, 403, 409, 413, 415, 422, 429, 500, 503]
 );
 problem_set!(
     /// The setup: needs the setup code, no token.
-    SetupErrors = [400, 401, 409, 413, 415, 422, 500]
+    SetupErrors = [400, 401, 409, 413, 415, 422, 500, 503]
 );
 problem_set!(
     /// The unauthenticated, rate-limited password evaluation.
-    EvaluateErrors = [400, 413, 415, 422, 429, 500]
+    EvaluateErrors = [400, 413, 415, 422, 429, 500, 503]
 );
 problem_set!(
     /// Unauthenticated reads.

@@ -18,10 +18,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Bearer, ClientIp, OptionalJson};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Bearer, OptionalJson};
 use crate::openapi::{
-    EvaluateErrors, PublicReadErrors, ReadErrors, ReadyErrors, SetupErrors, WriteErrors,
+    EvaluateErrors, PublicReadErrors, ReadErrors, ReadyErrors, SetupErrors, SignInErrors,
+    WriteErrors,
 };
+use crate::rate_limit::{EvaluateSourceAllowed, SignInSourceAllowed};
 use crate::AppState;
 
 // ---- request and response shapes of the adapter's own ----
@@ -165,7 +167,7 @@ pub async fn setup(
     _code: SetupCodeHeader,
     ApiJson(request): ApiJson<Setup>,
 ) -> ApiResult<Json<SetupResponse>> {
-    let _turn = state.hashing_turn().await;
+    let _turn = state.hashing_turn().await?;
     match state.core.setup(request).await {
         Ok(done) => {
             state.setup_code.retire();
@@ -246,16 +248,19 @@ pub async fn audit_events(
 // ---- sessions and the caller ----
 
 /// Sign in with username or email and password; returns an access token (seed 000's
-/// "Create Admin JWT").
+/// "Create Admin JWT"). Throttled per source address (before the body is read) and
+/// per login: 429 with Retry-After.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions",
     request_body = SignIn,
-    responses((status = 201, description = "Signed in", body = SignedIn), WriteErrors))]
+    responses((status = 201, description = "Signed in", body = SignedIn), SignInErrors))]
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    _source: SignInSourceAllowed,
     ApiJson(request): ApiJson<SignIn>,
 ) -> ApiResult<(StatusCode, Json<SignedIn>)> {
-    let _turn = state.hashing_turn().await;
+    state.limiter.sign_in_login(&request.login)?;
+    let _turn = state.hashing_turn().await?;
     Ok((
         StatusCode::CREATED,
         Json(state.core.sign_in(request).await?),
@@ -285,7 +290,7 @@ pub async fn change_password(
     Bearer(credential): Bearer,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> ApiResult<Json<SignedIn>> {
-    let _turn = state.hashing_turn().await;
+    let _turn = state.hashing_turn().await?;
     Ok(Json(state.core.change_password(&credential, change).await?))
 }
 
@@ -315,7 +320,7 @@ pub async fn create_user(
     Bearer(credential): Bearer,
     ApiJson(request): ApiJson<NewUser>,
 ) -> ApiResult<Response> {
-    let _turn = state.hashing_turn().await;
+    let _turn = state.hashing_turn().await?;
     let user = state.core.create_user(&credential, request).await?;
     Ok(created(format!("/api/v1/users/{}", user.id), user))
 }
@@ -385,7 +390,7 @@ pub async fn reset_user_password(
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(request): OptionalJson<PasswordResetRequest>,
 ) -> ApiResult<Json<PasswordReset>> {
-    let _turn = state.hashing_turn().await;
+    let _turn = state.hashing_turn().await?;
     Ok(Json(
         state
             .core
@@ -418,7 +423,7 @@ pub async fn create_admin(
     Bearer(credential): Bearer,
     ApiJson(request): ApiJson<NewAdmin>,
 ) -> ApiResult<Response> {
-    let _turn = state.hashing_turn().await;
+    let _turn = state.hashing_turn().await?;
     let admin = state.core.create_admin(&credential, request).await?;
     Ok(created(format!("/api/v1/users/{}", admin.id), admin))
 }
@@ -475,7 +480,7 @@ pub async fn create_account(
             )]))
         })?),
     };
-    let _turn = state.hashing_turn().await;
+    let _turn = state.hashing_turn().await?;
     let outcome = state.core.create_account(&credential, request, key).await?;
     if !outcome.replayed {
         let location = format!("/api/v1/accounts/{}", outcome.account.id);
@@ -561,15 +566,9 @@ pub async fn password_policy(State(state): State<AppState>) -> ApiResult<Json<Pa
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn evaluate_password(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    _source: EvaluateSourceAllowed,
     ApiJson(request): ApiJson<EvaluateRequest>,
 ) -> ApiResult<Json<PolicyReport>> {
-    if !state.limiter.allow(ip) {
-        return Err(ApiError::new(
-            ErrorCode::TooManyRequests,
-            "Too many evaluations from this address; try again in a second.",
-        ));
-    }
     let context = request.context.unwrap_or_default();
     Ok(Json(
         state

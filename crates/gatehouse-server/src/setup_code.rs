@@ -124,17 +124,46 @@ fn remove_file(file: &Path) {
 }
 
 /// Writes `text` to `file`, readable and writable by this user only.
+///
+/// Whatever is at `file` is never opened: the text goes into a new temp file beside
+/// it (exclusive create, so never through a planted symlink, mode 0600 from the
+/// start), which is then renamed over `file`. A symlink planted at `file` is
+/// replaced by the code file, and its target is left untouched
+/// (docs/decisions/0005).
 fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut handle = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(file)?;
-    // An older file keeps its mode through `open`: tighten it before writing.
-    handle.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    handle.write_all(text.as_bytes())?;
-    handle.write_all(b"\n")?;
-    handle.sync_all()
+    use std::os::unix::fs::OpenOptionsExt;
+    let directory = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = file.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the setup code file must name a file",
+        )
+    })?;
+    let mut suffix = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut suffix);
+    let temp = directory.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        URL_SAFE_NO_PAD.encode(suffix)
+    ));
+    let written = (|| {
+        let mut handle = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            // create_new already refuses any existing path, symlinks included.
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&temp)?;
+        handle.write_all(text.as_bytes())?;
+        handle.write_all(b"\n")?;
+        handle.sync_all()?;
+        std::fs::rename(&temp, file)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }

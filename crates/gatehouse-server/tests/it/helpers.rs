@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gatehouse_domain::{Clock, DatabaseConfig, Gatehouse, MemorySecretStore, SystemClock};
 use gatehouse_server::setup_code::SetupCode;
-use gatehouse_server::AppState;
+use gatehouse_server::{AppState, Limits, ServeOptions};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use sqlx::Connection;
@@ -112,6 +112,8 @@ pub struct App {
     pub setup_code: Option<String>,
     pub code_file: PathBuf,
     pub core: Gatehouse,
+    /// The server's shared state (its throttles and hashing queue).
+    pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub db: TestDb,
@@ -122,10 +124,29 @@ impl App {
         App::start_with(db, Arc::new(SystemClock), |router| router).await
     }
 
-    /// With a clock of the test's choosing and extra routes (e.g. a slow one).
+    /// With a clock of the test's choosing (the core's and the throttles') and extra
+    /// routes (e.g. a slow one).
     pub async fn start_with(
         db: TestDb,
         clock: Arc<dyn Clock>,
+        extend: impl FnOnce(axum::Router) -> axum::Router,
+    ) -> App {
+        App::start_configured(
+            db,
+            clock,
+            Limits::default(),
+            ServeOptions::default(),
+            extend,
+        )
+        .await
+    }
+
+    /// With limits and time limits of the test's choosing too.
+    pub async fn start_configured(
+        db: TestDb,
+        clock: Arc<dyn Clock>,
+        limits: Limits,
+        options: ServeOptions,
         extend: impl FnOnce(axum::Router) -> axum::Router,
     ) -> App {
         // Server logs go to the test's captured output (shown when a test fails).
@@ -136,7 +157,7 @@ impl App {
         let core = Gatehouse::connect_with_clock(
             &db.config(),
             Arc::new(MemorySecretStore::default()),
-            clock,
+            clock.clone(),
         )
         .await
         .expect("core connects");
@@ -144,16 +165,21 @@ impl App {
         let (setup_code, code) = SetupCode::issue(&core, &code_file)
             .await
             .expect("setup code");
-        let state = AppState::new(core.clone(), setup_code);
+        let state = AppState::with_limits(core.clone(), setup_code, limits, clock);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let address: SocketAddr = listener.local_addr().expect("address");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = extend(gatehouse_server::router(state));
-        let server = tokio::spawn(gatehouse_server::serve(listener, app, async {
-            let _ = rx.await;
-        }));
+        let app = extend(gatehouse_server::router(state.clone()));
+        let server = tokio::spawn(gatehouse_server::serve_with(
+            listener,
+            app,
+            options,
+            async {
+                let _ = rx.await;
+            },
+        ));
         App {
             base: format!("http://{address}"),
             client: reqwest::Client::builder()
@@ -163,6 +189,7 @@ impl App {
             setup_code: code.map(|c| c.expose_secret().to_owned()),
             code_file,
             core,
+            state,
             shutdown: Some(tx),
             server: Some(server),
             db,

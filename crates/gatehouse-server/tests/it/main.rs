@@ -6,6 +6,8 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod cli;
+mod defences;
 mod load;
 mod operations;
 mod password_policy;

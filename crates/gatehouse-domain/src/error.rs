@@ -44,7 +44,9 @@ pub enum Error {
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u32 },
     /// A dependency (the database, the password hasher) cannot take more work now.
-    #[error("the service is busy or a dependency does not answer; try again in {retry_after_secs} s")]
+    #[error(
+        "the service is busy or a dependency does not answer; try again in {retry_after_secs} s"
+    )]
     Unavailable { retry_after_secs: u32 },
     /// Anything unexpected. Logged by the adapter, shown generically.
     #[error("internal error")]
@@ -235,9 +237,8 @@ impl Error {
         let mut problem = Problem::new(self.code(), self.to_string());
         problem.errors = self.field_errors().to_vec();
         problem.retry_after = match self {
-            Error::TooManyRequests { retry_after_secs } | Error::Unavailable { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            Error::TooManyRequests { retry_after_secs }
+            | Error::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
         problem
@@ -252,9 +253,22 @@ impl Error {
     }
 }
 
+/// A database error is internal unless it is a fault of the machine (database down,
+/// write lock held too long, disk full): then the request changed nothing and the
+/// caller may try again later.
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
-        Error::internal(error)
+        match crate::store::Fault::of(&error) {
+            Some(fault) => {
+                // The cause is logged here: `Unavailable` does not carry it. sqlx's
+                // messages name codes and addresses, never bound values.
+                tracing::warn!(?fault, %error, "storage unavailable");
+                Error::Unavailable {
+                    retry_after_secs: fault.retry_after_secs(),
+                }
+            }
+            None => Error::internal(error),
+        }
     }
 }
 

@@ -6,6 +6,8 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod cluster;
+mod database_down;
 mod load;
 mod operations;
 mod password_policy;

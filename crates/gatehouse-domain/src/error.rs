@@ -253,9 +253,22 @@ impl Error {
     }
 }
 
+/// A database error is internal unless it is a fault of the machine (database down,
+/// write lock held too long, disk full): then the request changed nothing and the
+/// caller may try again later.
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
-        Error::internal(error)
+        match crate::store::Fault::of(&error) {
+            Some(fault) => {
+                // The cause is logged here: `Unavailable` does not carry it. sqlx's
+                // messages name codes and addresses, never bound values.
+                tracing::warn!(?fault, %error, "storage unavailable");
+                Error::Unavailable {
+                    retry_after_secs: fault.retry_after_secs(),
+                }
+            }
+            None => Error::internal(error),
+        }
     }
 }
 

@@ -39,7 +39,7 @@ pub use instance::{InstanceStatus, Settings, Setup, SetupDone};
 pub use password::Password;
 pub use policy::{evaluate, PasswordContext, PasswordPolicy, PolicyPreset, PolicyReport};
 pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreError};
-pub use store::{DatabaseConfig, PostgresConfig, TlsMode};
+pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};
 pub use user::{NewAdmin, NewUser, Page, PasswordReset, Role, UserQuery, UserStatus, UserView};
 pub use username::Username;
 

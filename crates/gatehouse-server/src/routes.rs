@@ -600,10 +600,15 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Ready>> {
         })),
         Err(error) => {
             tracing::error!(error = %error, "readiness check failed");
-            Err(ApiError::new(
-                ErrorCode::Unavailable,
-                "The database is not reachable.",
-            ))
+            // The core's delay when it knows one (database down, locked, full).
+            let retry_after = error.to_problem().retry_after.unwrap_or(1);
+            Err(ApiError::Problem(Box::new(
+                gatehouse_domain::Problem::new(
+                    ErrorCode::Unavailable,
+                    "The database is not reachable.",
+                )
+                .with_retry_after(retry_after),
+            )))
         }
     }
 }

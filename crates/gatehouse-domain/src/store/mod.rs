@@ -6,7 +6,9 @@
 //! within what both databases accept (`$n` placeholders, `on conflict`, `returning`).
 //! Times are computed by the application, never by `now()`.
 
+mod faults;
 mod rows;
+mod sqlite;
 
 use std::future::Future;
 use std::path::Path;
@@ -16,20 +18,24 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::types::Json;
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use uuid::Uuid;
 
+pub(crate) use faults::Fault;
 pub(crate) use rows::*;
+pub use sqlite::SqliteLimits;
 
 use crate::error::{Error, Result};
 
 /// Where the data lives.
 #[derive(Clone)]
 pub enum DatabaseConfig {
-    /// A local SQLite file, created if missing.
-    Sqlite { path: std::path::PathBuf },
+    /// A local SQLite file, created if missing (0600).
+    Sqlite {
+        path: std::path::PathBuf,
+        limits: SqliteLimits,
+    },
     /// A PostgreSQL server shared by several admins.
     Postgres(PostgresConfig),
     /// A PostgreSQL server given as a URL (which may hold a password, hence secret).
@@ -97,9 +103,11 @@ pub struct PostgresConfig {
 impl std::fmt::Debug for DatabaseConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DatabaseConfig::Sqlite { path } => {
-                f.debug_struct("Sqlite").field("path", path).finish()
-            }
+            DatabaseConfig::Sqlite { path, limits } => f
+                .debug_struct("Sqlite")
+                .field("path", path)
+                .field("limits", limits)
+                .finish(),
             DatabaseConfig::Postgres(pg) => pg.fmt(f),
             DatabaseConfig::PostgresUrl(_) => f.write_str("PostgresUrl([REDACTED])"),
         }
@@ -121,8 +129,14 @@ impl std::fmt::Debug for PostgresConfig {
 
 impl DatabaseConfig {
     pub fn sqlite(path: impl AsRef<Path>) -> Self {
+        Self::sqlite_with_limits(path, SqliteLimits::default())
+    }
+
+    /// A SQLite file with a lock wait or size cap of its own (tests use short ones).
+    pub fn sqlite_with_limits(path: impl AsRef<Path>, limits: SqliteLimits) -> Self {
         DatabaseConfig::Sqlite {
             path: path.as_ref().to_owned(),
+            limits,
         }
     }
 
@@ -143,6 +157,12 @@ impl DatabaseConfig {
     }
 }
 
+/// How long an operation waits for a PostgreSQL connection. A pool with no live
+/// connection keeps retrying the connect until then; a database that is down must
+/// answer `unavailable` within about a second, not hold every request for long (a
+/// busy pool of short transactions hands a connection on in milliseconds).
+const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// A connection pool to either database.
 #[derive(Clone, Debug)]
 pub(crate) enum Pool {
@@ -155,23 +175,8 @@ impl Pool {
     /// with an advisory lock, so several desktops may connect at once).
     pub(crate) async fn connect(config: &DatabaseConfig) -> Result<Pool> {
         match config {
-            DatabaseConfig::Sqlite { path } => {
-                let options = SqliteConnectOptions::new()
-                    .filename(path)
-                    .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10));
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(options)
-                    .await?;
-                sqlx::migrate!("../../migrations/sqlite")
-                    .run(&pool)
-                    .await
-                    .map_err(Error::internal)?;
-                Ok(Pool::Sqlite(pool))
+            DatabaseConfig::Sqlite { path, limits } => {
+                Ok(Pool::Sqlite(sqlite::connect(path, limits).await?))
             }
             DatabaseConfig::PostgresUrl(url) => {
                 let options =
@@ -209,7 +214,7 @@ impl Pool {
         .await?;
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(PG_ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
         sqlx::migrate!("../../migrations/postgres")

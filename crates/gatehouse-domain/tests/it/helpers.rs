@@ -44,6 +44,14 @@ impl TestDb {
         TestDb::Postgres { base, name }
     }
 
+    /// The SQLite file (None on PostgreSQL).
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match self {
+            TestDb::Sqlite { path, .. } => Some(path),
+            TestDb::Postgres { .. } => None,
+        }
+    }
+
     pub fn config(&self) -> DatabaseConfig {
         match self {
             TestDb::Sqlite { path, .. } => DatabaseConfig::sqlite(path),
@@ -170,10 +178,22 @@ impl Env {
         Self::on(TestDb::postgres().await).await
     }
 
+    /// On a SQLite file with a lock wait or size cap of the test's choosing.
+    pub async fn sqlite_with(limits: SqliteLimits) -> Self {
+        let db = TestDb::sqlite();
+        let config = DatabaseConfig::sqlite_with_limits(db.sqlite_path().expect("SQLite"), limits);
+        Self::on_config(db, config).await
+    }
+
     async fn on(db: TestDb) -> Self {
+        let config = db.config();
+        Self::on_config(db, config).await
+    }
+
+    async fn on_config(db: TestDb, config: DatabaseConfig) -> Self {
         let clock = Arc::new(ManualClock::default());
         let secrets = Arc::new(MemorySecretStore::default());
-        let gh = Gatehouse::connect_with_clock(&db.config(), secrets.clone(), clock.clone())
+        let gh = Gatehouse::connect_with_clock(&config, secrets.clone(), clock.clone())
             .await
             .expect("connect");
         Env {

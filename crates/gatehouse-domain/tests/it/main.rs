@@ -11,4 +11,5 @@ mod authorization;
 mod settings;
 mod setup;
 mod sign_in;
+mod storage_faults;
 mod users;

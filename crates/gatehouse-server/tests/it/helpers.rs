@@ -27,6 +27,11 @@ pub enum TestDb {
         server: String,
         name: String,
     },
+    /// A database the test owns otherwise (e.g. a [`TestCluster`](crate::cluster::TestCluster)'s).
+    Url {
+        dir: tempfile::TempDir,
+        url: String,
+    },
 }
 
 impl TestDb {
@@ -54,10 +59,19 @@ impl TestDb {
         }
     }
 
+    /// The database at `url`, which the test creates and removes itself.
+    pub fn at(url: String) -> Self {
+        TestDb::Url {
+            dir: tempfile::tempdir().expect("temp dir"),
+            url,
+        }
+    }
+
     pub fn url(&self) -> String {
         match self {
             TestDb::Sqlite { dir } => format!("sqlite://{}", dir.path().join("gh.db").display()),
             TestDb::Postgres { server, name, .. } => format!("{server}/{name}"),
+            TestDb::Url { url, .. } => url.clone(),
         }
     }
 
@@ -68,7 +82,9 @@ impl TestDb {
     /// A folder of this test's own (for the setup code file).
     pub fn dir(&self) -> PathBuf {
         match self {
-            TestDb::Sqlite { dir } | TestDb::Postgres { dir, .. } => dir.path().to_owned(),
+            TestDb::Sqlite { dir } | TestDb::Postgres { dir, .. } | TestDb::Url { dir, .. } => {
+                dir.path().to_owned()
+            }
         }
     }
 }

@@ -8,6 +8,8 @@ mod accounts;
 mod bad_input;
 mod cli;
 mod defences;
+mod cluster;
+mod database_down;
 mod load;
 mod operations;
 mod password_policy;

@@ -21,13 +21,16 @@ pub enum Error {
     AlreadyInitialized,
     #[error("the instance is not set up yet; run the setup first")]
     NotInitialized,
-    /// Unknown user, wrong password or a temporarily locked user: deliberately one error.
+    /// Unknown user, wrong password, a source that must wait, a locked or an inactive
+    /// user: deliberately one error.
     #[error("invalid username or password")]
     InvalidCredentials,
     #[error("missing or invalid credentials")]
     Unauthenticated,
     #[error("the token has expired")]
     TokenExpired,
+    /// No longer returned by sign-in (an inactive user gets `InvalidCredentials`, so
+    /// the status is no password oracle); kept so its code stays stable.
     #[error("this user is suspended or deactivated")]
     UserInactive,
     #[error("you are not allowed to do this")]
@@ -44,7 +47,9 @@ pub enum Error {
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u32 },
     /// A dependency (the database, the password hasher) cannot take more work now.
-    #[error("the service is busy or a dependency does not answer; try again in {retry_after_secs} s")]
+    #[error(
+        "the service is busy or a dependency does not answer; try again in {retry_after_secs} s"
+    )]
     Unavailable { retry_after_secs: u32 },
     /// Anything unexpected. Logged by the adapter, shown generically.
     #[error("internal error")]
@@ -235,9 +240,8 @@ impl Error {
         let mut problem = Problem::new(self.code(), self.to_string());
         problem.errors = self.field_errors().to_vec();
         problem.retry_after = match self {
-            Error::TooManyRequests { retry_after_secs } | Error::Unavailable { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            Error::TooManyRequests { retry_after_secs }
+            | Error::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
         problem

@@ -7,6 +7,7 @@
 //! Times are computed by the application, never by `now()`.
 
 mod rows;
+mod throttles;
 
 use std::future::Future;
 use std::path::Path;
@@ -22,6 +23,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use uuid::Uuid;
 
 pub(crate) use rows::*;
+pub(crate) use throttles::ThrottleStore;
 
 use crate::error::{Error, Result};
 
@@ -319,12 +321,6 @@ pub(crate) trait Store: Send {
         temporary: bool,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
-    fn record_failed_sign_in(
-        &mut self,
-        id: Uuid,
-        threshold: i32,
-        lock_until: DateTime<Utc>,
-    ) -> impl Future<Output = Sql<()>> + Send;
     fn clear_failed_sign_ins(&mut self, id: Uuid) -> impl Future<Output = Sql<()>> + Send;
 
     fn insert_api_token(&mut self, row: &ApiTokenRow) -> impl Future<Output = Sql<()>> + Send;
@@ -591,21 +587,6 @@ macro_rules! impl_store {
                 .bind(hash)
                 .bind(temporary)
                 .bind(now)
-                .execute(&mut *self.0)
-                .await?;
-                Ok(())
-            }
-
-            async fn record_failed_sign_in(&mut self, id: Uuid, threshold: i32, lock_until: DateTime<Utc>) -> Sql<()> {
-                // One statement, so concurrent failures from several desktops all count.
-                sqlx::query(
-                    "update users set failed_sign_ins = failed_sign_ins + 1, \
-                     locked_until = case when failed_sign_ins + 1 >= $2 then $3 else locked_until end \
-                     where id = $1",
-                )
-                .bind(id)
-                .bind(threshold)
-                .bind(lock_until)
                 .execute(&mut *self.0)
                 .await?;
                 Ok(())

@@ -11,4 +11,5 @@ mod authorization;
 mod settings;
 mod setup;
 mod sign_in;
+mod sign_in_throttle;
 mod users;

@@ -9,7 +9,7 @@ use gatehouse_domain::{
     evaluate, AccountCreated, AccountView, ApiTokenView, IssuedApiToken, NewAccount, NewAdmin,
     NewApiToken, NewUser, Page, PasswordChange, PasswordContext, PasswordPolicy, PasswordReset,
     PolicyPreset, PolicyReport, Problem, Role, SecretString, Settings, Setup, SetupDone, SignIn,
-    UserQuery, UserStatus, UserView,
+    SignInSource, UserQuery, UserStatus, UserView,
 };
 use secrecy::ExposeSecret;
 use tauri::State;
@@ -138,7 +138,7 @@ pub async fn sign_in(state: State<'_, Shell>, request: SignIn) -> Reply<SessionV
     let signed_in = state
         .core()
         .await?
-        .sign_in(request)
+        .sign_in(request, SignInSource::Desktop)
         .await
         .map_err(problem)?;
     Ok(state.start_session(signed_in))

@@ -161,10 +161,13 @@ fn sign_in_timing(c: &mut Criterion) {
                 let gh = world.gh.clone();
                 async move {
                     let _ = gh
-                        .sign_in(SignIn {
-                            login: login.into(),
-                            password: secret("wrong-password"),
-                        })
+                        .sign_in(
+                            SignIn {
+                                login: login.into(),
+                                password: secret("wrong-password"),
+                            },
+                            SignInSource::Desktop,
+                        )
                         .await;
                 }
             })

@@ -16,6 +16,7 @@ use crate::gatehouse::Gatehouse;
 use crate::instance::Settings;
 use crate::password::{self, Password};
 use crate::policy::PasswordContext;
+use crate::sign_in_throttle::{self as throttle, Refusal, SignInSource, SourceKey};
 use crate::store::{transaction, Mode, Store, UserRow};
 use crate::user::{UserStatus, UserView};
 
@@ -71,6 +72,30 @@ pub struct SignedIn {
     pub must_change_password: bool,
 }
 
+/// Why a sign-in failed, as the audit records it; the caller only ever sees
+/// `invalid_credentials`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum SignInFailure {
+    UnknownUser,
+    WrongPassword,
+    /// The right password of a user who is not active (not counted: it is no guess).
+    Inactive,
+    /// The source failed too often and waits; the password was not checked.
+    SourceWaiting,
+    /// The username reached the ceiling; the password was not checked.
+    UserLocked,
+}
+
+impl From<Refusal> for SignInFailure {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::SourceWaiting => SignInFailure::SourceWaiting,
+            Refusal::UserLocked => SignInFailure::UserLocked,
+        }
+    }
+}
+
 /// Changing one's own password.
 #[derive(Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -88,11 +113,13 @@ pub struct PasswordChange {
 impl Gatehouse {
     /// Signs in with username or email and password, returning an access token.
     ///
-    /// An unknown login, a wrong password and a locked user all fail with the same
-    /// `invalid_credentials` after the same argon2 work. Failures are counted in the
-    /// database; reaching the instance's threshold locks the user for a while.
+    /// An unknown login, a wrong password, an inactive user and a refused source all
+    /// fail with the same `invalid_credentials` after the same argon2 work, so no
+    /// answer tells them apart. Wrong passwords are counted per `source` and across
+    /// sources ([`crate::sign_in_throttle`]): a source that failed too often waits,
+    /// without making any other source wait.
     #[tracing::instrument(skip_all, err(level = "info"))]
-    pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn> {
+    pub async fn sign_in(&self, request: SignIn, source: SignInSource) -> Result<SignedIn> {
         let login = request.login.trim().to_lowercase();
         let mut errors = FieldErrors::default();
         if login.is_empty() {
@@ -117,38 +144,61 @@ impl Gatehouse {
         }
         errors.finish()?;
 
-        let (instance, user) = transaction!(self.pool(), Mode::Read, |tx| async {
+        let source = SourceKey::of(source);
+        let now = self.now();
+        let (instance, user, refused) = transaction!(self.pool(), Mode::Read, |tx| async {
             let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
             let user = tx.user_by_login(&login).await?;
-            Ok::<_, Error>((instance, user))
+            let refused = match &user {
+                Some(user) => throttle::refusal(tx, user, &source, now).await?,
+                None => None,
+            };
+            Ok::<_, Error>((instance, user, refused))
         })?;
-        let verified = password::verify(
-            request.password,
-            user.as_ref().map(|u| u.password_hash.clone()),
-        )
-        .await?;
-        let now = self.now();
         let settings = &instance.settings.0;
+        // A refused source's password is not checked, but the dummy hash costs the
+        // same as a real check: the answer and its timing are those of a wrong one.
+        let stored = match (&user, refused) {
+            (Some(user), None) => Some(user.password_hash.clone()),
+            _ => None,
+        };
+        let verified = password::verify(request.password, stored).await?;
 
         let Some(user) = user else {
             // Recorded like a known user's failure, so both take the same work. The
             // attempted name is not kept: people type passwords into it by mistake.
             transaction!(self.pool(), Mode::Write, |tx| async {
-                let detail = serde_json::json!({ "known_user": false });
+                let detail = serde_json::json!({
+                    "known_user": false,
+                    "reason": SignInFailure::UnknownUser,
+                    "source": source.as_str(),
+                });
                 audit::record(tx, now, None, "sign_in.failed", ("user", None), detail).await
             })?;
             return Err(Error::InvalidCredentials);
         };
-        let locked = user.locked_until.is_some_and(|until| until > now);
-        if !verified || locked {
-            let lock_until = now + chrono::Duration::minutes(i64::from(settings.lockout_minutes));
-            let threshold = i32::try_from(settings.lockout_threshold).unwrap_or(i32::MAX);
+        let failure = match refused {
+            Some(refusal) => Some(SignInFailure::from(refusal)),
+            None if !verified => Some(SignInFailure::WrongPassword),
+            // Only after the password is verified, and answered like a wrong one: an
+            // inactive user's status is no password oracle. A right password is no
+            // guess, so it does not count toward the throttle.
+            None if user.status != UserStatus::Active.as_str() => Some(SignInFailure::Inactive),
+            None => None,
+        };
+        if let Some(failure) = failure {
             transaction!(self.pool(), Mode::Write, |tx| async {
-                if !locked {
-                    tx.record_failed_sign_in(user.id, threshold, lock_until)
-                        .await?;
-                }
-                let detail = serde_json::json!({ "locked": locked });
+                let counted = match failure {
+                    SignInFailure::WrongPassword => {
+                        Some(throttle::record_failure(tx, user.id, &source, settings, now).await?)
+                    }
+                    _ => None,
+                };
+                let detail = serde_json::json!({
+                    "reason": failure,
+                    "source": source.as_str(),
+                    "counted": counted,
+                });
                 audit::record(
                     tx,
                     now,
@@ -161,29 +211,29 @@ impl Gatehouse {
             })?;
             return Err(Error::InvalidCredentials);
         }
-        if user.status != UserStatus::Active.as_str() {
-            return Err(Error::UserInactive);
-        }
         // Issued first, so the audit never records a sign-in that then failed; it is
-        // dropped unreturned if the user was locked meanwhile.
+        // dropped unreturned if the source was refused meanwhile.
         let access_token = self
             .issue_access_token(instance.id, &user, settings)
             .await?;
         transaction!(self.pool(), Mode::Write, |tx| async {
-            // Concurrent guesses all read "not locked" above: a lock set since then
-            // stands, and a right guess among them must not lift it.
+            // Concurrent guesses all read "not refused" above: a wait or lock set
+            // since then stands, and a right guess among them must not lift it.
             let current = tx.user(user.id).await?.ok_or(Error::InvalidCredentials)?;
-            if current.locked_until.is_some_and(|until| until > now) {
+            if throttle::refusal(tx, &current, &source, now)
+                .await?
+                .is_some()
+            {
                 return Err(Error::InvalidCredentials);
             }
-            tx.clear_failed_sign_ins(user.id).await?;
+            throttle::record_success(tx, user.id, &source).await?;
             audit::record(
                 tx,
                 now,
                 Some(user.id),
                 "sign_in.succeeded",
                 ("user", Some(user.id.to_string())),
-                serde_json::json!({}),
+                serde_json::json!({ "source": source.as_str() }),
             )
             .await
         })?;
@@ -295,14 +345,18 @@ impl Gatehouse {
         credential: &Credential,
         change: PasswordChange,
     ) -> Result<SignedIn> {
-        let (user, settings) = transaction!(self.pool(), Mode::Read, |tx| async {
+        let source = SourceKey::session(credential);
+        let now = self.now();
+        let (user, settings, refused) = transaction!(self.pool(), Mode::Read, |tx| async {
             let user = self.authenticate(tx, credential, false).await?;
             let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
-            Ok::<_, Error>((user, instance.settings.0))
+            let refused = throttle::refusal(tx, &user, &source, now).await?;
+            Ok::<_, Error>((user, instance.settings.0, refused))
         })?;
         let same = change.current_password.expose_secret() == change.new_password.expose_secret();
-        let current_ok =
-            password::verify(change.current_password, Some(user.password_hash.clone())).await?;
+        // As at sign-in: a refused session's guess is not checked, at the same cost.
+        let stored = refused.is_none().then(|| user.password_hash.clone());
+        let current_ok = password::verify(change.current_password, stored).await?;
         let parsed = Password::parse_off_thread(
             change.new_password,
             settings.password_policy.clone(),
@@ -310,10 +364,10 @@ impl Gatehouse {
             "new_password",
         )
         .await?;
-        let now = self.now();
         let mut errors = FieldErrors::default();
-        if user.locked_until.is_some_and(|until| until > now) {
-            // Locked by wrong guesses (here or at sign-in): no answer either way.
+        if refused.is_some() {
+            // Too many wrong guesses from this session (or at this user): no answer
+            // either way.
             errors.push(crate::FieldError::new(
                 "current_password",
                 "locked",
@@ -321,19 +375,18 @@ impl Gatehouse {
             ));
         } else if !current_ok {
             // A stolen session must not become an unlimited password oracle: wrong
-            // guesses count toward the same lock as failed sign-ins.
-            let lock_until = now + chrono::Duration::minutes(i64::from(settings.lockout_minutes));
-            let threshold = i32::try_from(settings.lockout_threshold).unwrap_or(i32::MAX);
+            // guesses are throttled per session and count toward the username's
+            // ceiling like failed sign-ins.
             transaction!(self.pool(), Mode::Write, |tx| async {
-                tx.record_failed_sign_in(user.id, threshold, lock_until)
-                    .await?;
+                let counted =
+                    throttle::record_failure(tx, user.id, &source, &settings, now).await?;
                 audit::record(
                     tx,
                     now,
                     Some(user.id),
                     "password_change.failed",
                     ("user", Some(user.id.to_string())),
-                    serde_json::json!({}),
+                    serde_json::json!({ "counted": counted }),
                 )
                 .await
             })?;

@@ -21,13 +21,16 @@ pub enum Error {
     AlreadyInitialized,
     #[error("the instance is not set up yet; run the setup first")]
     NotInitialized,
-    /// Unknown user, wrong password or a temporarily locked user: deliberately one error.
+    /// Unknown user, wrong password, a source that must wait, a locked or an inactive
+    /// user: deliberately one error.
     #[error("invalid username or password")]
     InvalidCredentials,
     #[error("missing or invalid credentials")]
     Unauthenticated,
     #[error("the token has expired")]
     TokenExpired,
+    /// No longer returned by sign-in (an inactive user gets `InvalidCredentials`, so
+    /// the status is no password oracle); kept so its code stays stable.
     #[error("this user is suspended or deactivated")]
     UserInactive,
     #[error("you are not allowed to do this")]

@@ -35,9 +35,12 @@ pub struct Settings {
     pub access_token_minutes: u32,
     /// Default lifetime of new API tokens, 1–3650 days.
     pub api_token_days: u32,
-    /// Failed sign-ins in a row that lock a user, 3–100.
+    /// Failed sign-ins from one source (an address, the desktop app, a session)
+    /// within the window after which that source must wait: 1 minute, doubling with
+    /// each further failure, at most an hour. Other sources are not affected. 3–100.
     pub lockout_threshold: u32,
-    /// How long such a lock lasts, 1–1440 minutes.
+    /// The window, 1–1440 minutes: a source's failures are forgotten once it has not
+    /// failed for this long after its last failure or wait.
     pub lockout_minutes: u32,
     /// Email domains refused for new users (subdomains included).
     pub blocked_email_domains: Vec<String>,

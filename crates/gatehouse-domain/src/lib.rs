@@ -21,6 +21,7 @@ pub mod password;
 pub mod person_name;
 pub mod policy;
 pub mod secrets;
+pub mod sign_in_throttle;
 mod store;
 pub mod user;
 pub mod username;
@@ -40,6 +41,7 @@ pub use password::Password;
 pub use policy::{evaluate, PasswordContext, PasswordPolicy, PolicyPreset, PolicyReport};
 pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreError};
 pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};
+pub use sign_in_throttle::SignInSource;
 pub use user::{NewAdmin, NewUser, Page, PasswordReset, Role, UserQuery, UserStatus, UserView};
 pub use username::Username;
 

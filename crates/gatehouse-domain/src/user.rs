@@ -861,14 +861,15 @@ impl Gatehouse {
         })
     }
 
-    /// Lifts a sign-in lock and clears the failure count (admins only).
+    /// Lifts the username-wide sign-in lock and every source's wait, and clears the
+    /// failure counts (admins only).
     #[tracing::instrument(skip(self, credential), err(level = "info"))]
     pub async fn unlock_user(&self, credential: &Credential, id: Uuid) -> Result<UserView> {
         let now = self.now();
         transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize_admin(tx, credential).await?;
             tx.user(id).await?.ok_or(Error::NotFound("user"))?;
-            tx.clear_failed_sign_ins(id).await?;
+            crate::sign_in_throttle::lift(tx, id).await?;
             audit::record(
                 tx,
                 now,

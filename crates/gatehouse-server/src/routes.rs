@@ -1,6 +1,8 @@
 //! The handlers: each parses its request, calls one core operation, and maps the
 //! result. No business rule lives here.
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -10,7 +12,7 @@ use gatehouse_domain::{
     AccountCreated, AccountView, ApiTokenView, AuditEvent, ErrorCode, FieldError, InstanceStatus,
     IssuedApiToken, Jwks, NewAccount, NewAdmin, NewApiToken, NewUser, Page, PasswordChange,
     PasswordContext, PasswordPolicy, PasswordReset, PolicyReport, Role, Settings, Setup, SignIn,
-    SignedIn, UserQuery, UserStatus, UserView,
+    SignInSource, SignedIn, UserQuery, UserStatus, UserView,
 };
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -257,13 +259,17 @@ pub async fn audit_events(
 pub async fn sign_in(
     State(state): State<AppState>,
     _source: SignInSourceAllowed,
+    ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<SignIn>,
 ) -> ApiResult<(StatusCode, Json<SignedIn>)> {
     state.limiter.sign_in_login(&request.login)?;
+    // Failures are throttled per (user, client address). `serve` always knows the
+    // peer; a router run without it (tests in-process) counts as one unknown source.
+    let source = SignInSource::Address(ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
     let _turn = state.hashing_turn().await?;
     Ok((
         StatusCode::CREATED,
-        Json(state.core.sign_in(request).await?),
+        Json(state.core.sign_in(request, source).await?),
     ))
 }
 

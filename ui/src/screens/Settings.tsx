@@ -180,9 +180,9 @@ export function SettingsScreen() {
             {num("api_token_days", "New API tokens last (days)", "1–3650 days, unless chosen otherwise.")}
           </div>
           <div className="card">
-            <h2>Lockout</h2>
-            {num("lockout_threshold", "Failed sign-ins before a lock", "3–100 in a row.")}
-            {num("lockout_minutes", "Lock lasts (minutes)", "1–1440 minutes.")}
+            <h2>Failed sign-ins</h2>
+            {num("lockout_threshold", "Failures from one source before it must wait", "3–100 from one address (or this app). The wait starts at 1 minute and doubles with each further failure, up to an hour; other sources are not affected.")}
+            {num("lockout_minutes", "Failures are forgotten after (minutes)", "1–1440 minutes without a failure or wait. 100 failures in a row from anywhere lock the user for a day, except in this app.")}
           </div>
           <div className="card">
             <h2>This computer</h2>

@@ -124,7 +124,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <dd>{formatDateTime(user.created_at)}</dd>
               <dt>Updated</dt>
               <dd>{formatDateTime(user.updated_at)}</dd>
-              <dt>Failed sign-ins</dt>
+              <dt>Failed sign-ins in a row</dt>
               <dd data-testid="failed-sign-ins">{user.failed_sign_ins}</dd>
               <dt>Locked until</dt>
               <dd data-testid="locked-until">{user.locked_until ? formatDateTime(user.locked_until) : "Not locked"}</dd>
@@ -151,7 +151,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
                     Reactivate
                   </button>
                 )}
-                {user.locked_until && (
+                {(user.locked_until || user.failed_sign_ins > 0) && (
                   <button type="button" disabled={busy} onClick={() => void run(() => api.unlockUser(id), "User unlocked.")} data-testid="user-unlock">
                     Unlock
                   </button>

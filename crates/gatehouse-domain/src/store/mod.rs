@@ -9,6 +9,7 @@
 mod faults;
 mod rows;
 mod sqlite;
+mod throttles;
 
 use std::future::Future;
 use std::path::Path;
@@ -25,6 +26,7 @@ use uuid::Uuid;
 pub(crate) use faults::Fault;
 pub(crate) use rows::*;
 pub use sqlite::SqliteLimits;
+pub(crate) use throttles::ThrottleStore;
 
 use crate::error::{Error, Result};
 
@@ -359,12 +361,6 @@ pub(crate) trait Store: Send {
         temporary: bool,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
-    fn record_failed_sign_in(
-        &mut self,
-        id: Uuid,
-        threshold: i32,
-        lock_until: DateTime<Utc>,
-    ) -> impl Future<Output = Sql<()>> + Send;
     fn clear_failed_sign_ins(&mut self, id: Uuid) -> impl Future<Output = Sql<()>> + Send;
 
     fn insert_api_token(&mut self, row: &ApiTokenRow) -> impl Future<Output = Sql<()>> + Send;
@@ -631,21 +627,6 @@ macro_rules! impl_store {
                 .bind(hash)
                 .bind(temporary)
                 .bind(now)
-                .execute(&mut *self.0)
-                .await?;
-                Ok(())
-            }
-
-            async fn record_failed_sign_in(&mut self, id: Uuid, threshold: i32, lock_until: DateTime<Utc>) -> Sql<()> {
-                // One statement, so concurrent failures from several desktops all count.
-                sqlx::query(
-                    "update users set failed_sign_ins = failed_sign_ins + 1, \
-                     locked_until = case when failed_sign_ins + 1 >= $2 then $3 else locked_until end \
-                     where id = $1",
-                )
-                .bind(id)
-                .bind(threshold)
-                .bind(lock_until)
                 .execute(&mut *self.0)
                 .await?;
                 Ok(())

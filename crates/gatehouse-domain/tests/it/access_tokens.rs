@@ -165,7 +165,7 @@ on_both! {
     async fn tokens_from_another_desktop_on_the_same_database_verify_here(env) {
         env.setup().await;
         let other = env.another_desktop().await;
-        let signed_in = other.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }).await.unwrap();
+        let signed_in = other.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }, SignInSource::Desktop).await.unwrap();
         let token = token_of(&signed_in);
         // The other desktop registered its own key; this one verifies with it.
         verdict(&env, &token).await.unwrap();
@@ -177,7 +177,7 @@ on_both! {
         env.setup().await;
         let first = parts(&token_of(&env.sign_in("ada", ADMIN_PASSWORD).await.unwrap())).0["kid"].clone();
         let restarted = Gatehouse::connect_with_clock(&env.db.config(), env.secrets.clone(), env.clock.clone()).await.unwrap();
-        let again = restarted.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }).await.unwrap();
+        let again = restarted.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }, SignInSource::Desktop).await.unwrap();
         assert_eq!(parts(&token_of(&again)).0["kid"], first);
         assert_eq!(env.gh.verification_keys().await.unwrap().keys.len(), 1);
     }
@@ -185,7 +185,7 @@ on_both! {
     async fn a_signing_key_that_signed_nothing_for_longer_than_any_token_lives_leaves_the_jwks(env) {
         env.setup().await;
         let other = env.another_desktop().await;
-        let signed_in = other.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }).await.unwrap();
+        let signed_in = other.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }, SignInSource::Desktop).await.unwrap();
         let other_kid = parts(&token_of(&signed_in)).0["kid"].as_str().unwrap().to_owned();
         assert_eq!(env.gh.verification_keys().await.unwrap().keys.len(), 2);
         // A day and a bit later only this desktop has signed: the other's key is gone.
@@ -194,7 +194,7 @@ on_both! {
         let kids: Vec<_> = env.gh.verification_keys().await.unwrap().keys.into_iter().map(|k| k.kid).collect();
         assert_eq!(kids, vec![parts(&here).0["kid"].as_str().unwrap().to_owned()]);
         // When the other desktop signs again, its key is back, and its token verifies.
-        let again = other.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }).await.unwrap();
+        let again = other.sign_in(SignIn { login: "ada".into(), password: secret(ADMIN_PASSWORD) }, SignInSource::Desktop).await.unwrap();
         assert_eq!(parts(&token_of(&again)).0["kid"], other_kid.as_str());
         verdict(&env, &token_of(&again)).await.unwrap();
         assert_eq!(env.gh.verification_keys().await.unwrap().keys.len(), 2);

@@ -242,10 +242,13 @@ impl Env {
 
     pub async fn sign_in(&self, login: &str, password: &str) -> Result<SignedIn> {
         self.gh
-            .sign_in(SignIn {
-                login: login.into(),
-                password: secret(password),
-            })
+            .sign_in(
+                SignIn {
+                    login: login.into(),
+                    password: secret(password),
+                },
+                SignInSource::Desktop,
+            )
             .await
     }
 

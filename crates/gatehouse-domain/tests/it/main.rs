@@ -12,4 +12,5 @@ mod settings;
 mod setup;
 mod sign_in;
 mod storage_faults;
+mod sign_in_throttle;
 mod users;

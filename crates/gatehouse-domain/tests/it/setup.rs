@@ -107,10 +107,13 @@ async fn the_core_s_futures_can_be_spawned_on_a_multithreaded_runtime() {
     let env = Env::sqlite().await;
     let credential = Credential::bearer("x");
     assert_send(&env.gh.setup(env.setup_request()));
-    assert_send(&env.gh.sign_in(SignIn {
-        login: "a".into(),
-        password: secret("b"),
-    }));
+    assert_send(&env.gh.sign_in(
+        SignIn {
+            login: "a".into(),
+            password: secret("b"),
+        },
+        SignInSource::Desktop,
+    ));
     assert_send(&env.gh.create_user(&credential, new_user("abc", vec![])));
     assert_send(&env.gh.create_account(
         &credential,

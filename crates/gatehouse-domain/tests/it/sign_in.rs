@@ -35,44 +35,53 @@ on_both! {
         assert_eq!(codes(&error), vec![("login".into(), "required".into()), ("password".into(), "required".into())]);
     }
 
-    async fn repeated_failures_lock_the_user_and_admins_see_and_lift_the_lock(env) {
+    async fn repeated_failures_make_the_source_wait_and_admins_see_and_lift_it(env) {
         let admin = env.setup().await;
         let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
         for _ in 0..5 {
             assert!(matches!(env.sign_in("grace", "wrong").await.unwrap_err(), Error::InvalidCredentials));
         }
-        // Locked: even the right password is refused, with the same error.
+        // The desktop waits now: even the right password is refused, with the same error.
         assert!(matches!(env.sign_in("grace", STRONG).await.unwrap_err(), Error::InvalidCredentials));
         let seen = env.gh.user(&admin.credential, user.id).await.unwrap();
         assert_eq!(seen.failed_sign_ins, 5);
-        assert!(seen.locked_until.is_some());
-        // The lock holds for another desktop on the same database.
+        // The wait holds for another desktop on the same database.
         let other = env.another_desktop().await;
-        assert!(other.sign_in(SignIn { login: "grace".into(), password: secret(STRONG) }).await.is_err());
+        assert!(other.sign_in(SignIn { login: "grace".into(), password: secret(STRONG) }, SignInSource::Desktop).await.is_err());
         let unlocked = env.gh.unlock_user(&admin.credential, user.id).await.unwrap();
         assert_eq!((unlocked.failed_sign_ins, unlocked.locked_until), (0, None));
         env.sign_in("grace", STRONG).await.unwrap();
     }
 
-    async fn a_lock_ends_by_itself_after_the_lockout_period(env) {
+    async fn a_sources_wait_ends_by_itself(env) {
         let admin = env.setup().await;
         env.user_with(&admin, "grace", vec![Role::Viewer]).await;
         for _ in 0..5 {
             env.sign_in("grace", "wrong").await.unwrap_err();
         }
-        env.clock.advance(Duration::minutes(14));
+        env.clock.advance(Duration::seconds(59));
         env.sign_in("grace", STRONG).await.unwrap_err();
-        env.clock.advance(Duration::minutes(2));
+        env.clock.advance(Duration::seconds(1));
         let signed_in = env.sign_in("grace", STRONG).await.unwrap();
         assert_eq!(signed_in.user.failed_sign_ins, 0);
     }
 
-    async fn a_suspended_user_cannot_sign_in_even_with_the_right_password(env) {
+    async fn an_inactive_user_gets_the_same_invalid_credentials_with_the_right_password_or_a_wrong_one(env) {
         let admin = env.setup().await;
         let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
-        env.gh.set_user_status(&admin.credential, user.id, UserStatus::Suspended).await.unwrap();
-        assert!(matches!(env.sign_in("grace", STRONG).await.unwrap_err(), Error::UserInactive));
-        assert!(matches!(env.sign_in("grace", "wrong").await.unwrap_err(), Error::InvalidCredentials));
+        for status in [UserStatus::Suspended, UserStatus::Deactivated, UserStatus::Pending] {
+            env.gh.set_user_status(&admin.credential, user.id, status).await.unwrap();
+            let right = env.sign_in("grace", STRONG).await.unwrap_err();
+            let wrong = env.sign_in("grace", "Not-Her-Password-1").await.unwrap_err();
+            assert!(matches!(right, Error::InvalidCredentials), "{status:?}: {right:?}");
+            assert_eq!(right.to_problem(), wrong.to_problem(), "{status:?}");
+        }
+        // The wrong passwords counted; the right ones, which are no guesses, did not.
+        assert_eq!(env.gh.user(&admin.credential, user.id).await.unwrap().failed_sign_ins, 3);
+        let reasons = env.db.texts("select cast(detail as text) from audit_events where action = 'sign_in.failed'").await;
+        assert_eq!(reasons.iter().filter(|d| d.contains("\"inactive\"")).count(), 3, "{reasons:?}");
+        env.gh.set_user_status(&admin.credential, user.id, UserStatus::Active).await.unwrap();
+        env.sign_in("grace", STRONG).await.unwrap();
     }
 
     async fn a_temporary_password_must_be_changed_before_anything_else(env) {
@@ -105,19 +114,23 @@ on_both! {
         env.gh.me(&admin.credential).await.unwrap();
     }
 
-    async fn wrong_current_passwords_count_toward_the_sign_in_lock(env) {
+    async fn wrong_current_passwords_make_the_session_wait_without_locking_the_owner_out(env) {
         let admin = env.setup().await;
         let wrong = || PasswordChange { current_password: secret("Not-The-Password-1"), new_password: secret(STRONG) };
         for _ in 0..5 {
             let error = env.gh.change_password(&admin.credential, wrong()).await.unwrap_err();
             assert_eq!(codes(&error), vec![("current_password".into(), "incorrect".into())]);
         }
-        // Locked now: the right password no longer signs in, nor changes it.
-        assert!(matches!(env.sign_in("ada", ADMIN_PASSWORD).await.unwrap_err(), Error::InvalidCredentials));
-        let right = PasswordChange { current_password: secret(ADMIN_PASSWORD), new_password: secret(STRONG) };
-        let error = env.gh.change_password(&admin.credential, right).await.unwrap_err();
+        assert_eq!(env.gh.me(&admin.credential).await.unwrap().failed_sign_ins, 5);
+        // The session waits: the right password no longer changes it.
+        let right = || PasswordChange { current_password: secret(ADMIN_PASSWORD), new_password: secret(STRONG) };
+        let error = env.gh.change_password(&admin.credential, right()).await.unwrap_err();
         assert_eq!(codes(&error), vec![("current_password".into(), "locked".into())]);
         assert_eq!(env.db.texts("select action from audit_events where action = 'password_change.failed'").await.len(), 5);
+        // The owner still signs in, and that does not free the guessing session.
+        env.sign_in("ada", ADMIN_PASSWORD).await.unwrap();
+        let error = env.gh.change_password(&admin.credential, right()).await.unwrap_err();
+        assert_eq!(codes(&error), vec![("current_password".into(), "locked".into())]);
     }
 
     async fn a_login_with_a_nul_character_is_a_field_error(env) {

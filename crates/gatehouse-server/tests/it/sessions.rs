@@ -133,9 +133,32 @@ on_both! {
             .await;
         assert_eq!(suspended.status, 200, "{}", suspended.text);
         app.get("/api/v1/users", Some(&token)).await.assert_problem(403, "forbidden");
-        app.post("/api/v1/sessions", None, json!({"login": "sam", "password": GOOD_PASSWORD}))
-            .await
-            .assert_problem(403, "user_inactive");
+        // No password oracle: the right password and a wrong one get the same answer.
+        let right = app.post("/api/v1/sessions", None, json!({"login": "sam", "password": GOOD_PASSWORD})).await;
+        let wrong = app.post("/api/v1/sessions", None, json!({"login": "sam", "password": "Wrong-Guess-123"})).await;
+        right.assert_problem(401, "invalid_credentials");
+        assert_eq!(right.body, wrong.body);
+    }
+
+    async fn guesses_from_one_address_do_not_keep_the_user_out_from_another(db) {
+        let app = App::start(db).await;
+        app.set_up().await;
+        // Loopback is a whole /8: this client's guesses come from 127.0.0.2.
+        let guesser = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+            .build()
+            .unwrap();
+        let attempt = |password: &str| {
+            guesser
+                .post(app.url("/api/v1/sessions"))
+                .json(&json!({"login": ADMIN_EMAIL, "password": password}))
+                .send()
+        };
+        for _ in 0..5 {
+            assert_eq!(attempt("Wrong-Guess-123").await.unwrap().status(), 401);
+        }
+        assert_eq!(attempt(ADMIN_PASSWORD).await.unwrap().status(), 401, "127.0.0.2 waits");
+        app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     }
 }
 

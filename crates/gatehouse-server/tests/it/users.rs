@@ -127,8 +127,12 @@ on_both! {
                 .await
                 .assert_problem(401, "invalid_credentials");
         }
+        // This address now waits, even with the right password; the admin sees the count.
+        app.post("/api/v1/sessions", None, json!({"login": "lena", "password": GOOD_PASSWORD}))
+            .await
+            .assert_problem(401, "invalid_credentials");
         let locked = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
-        assert!(locked.body["locked_until"].is_string(), "{}", locked.text);
+        assert_eq!(locked.body["failed_sign_ins"], 5, "{}", locked.text);
         let unlocked = app.post(&format!("/api/v1/users/{id}/unlock"), Some(&admin), json!({})).await;
         assert_eq!(unlocked.status, 200, "{}", unlocked.text);
         assert!(unlocked.body["locked_until"].is_null());

@@ -30,6 +30,9 @@ use crate::user::Role;
 /// The audience of every access token Gatehouse issues.
 pub const AUDIENCE: &str = "gatehouse-admin";
 const ALGORITHM: &str = "EdDSA";
+/// How far ahead of this clock another desktop's clock may run: a token whose `iat`
+/// or `nbf` lies further in the future is refused.
+pub const MAX_CLOCK_SKEW_SECS: i64 = 60;
 
 impl SigningKeyRow {
     /// Whether the key may verify tokens at `now`: not retired, and it has signed a
@@ -57,8 +60,13 @@ pub struct Claims {
     pub account: Uuid,
     pub roles: Vec<Role>,
     pub iat: i64,
+    /// Not before: the same as `iat`.
+    pub nbf: i64,
     pub exp: i64,
     pub jti: Uuid,
+    /// The user's session generation when the token was issued. A password change or
+    /// reset starts a new generation, which ends every session of the earlier ones.
+    pub sgen: i64,
 }
 
 /// An access token, shown to its holder once.
@@ -248,8 +256,10 @@ impl Gatehouse {
             account: user.account_id,
             roles: Role::of(user),
             iat: now.timestamp(),
+            nbf: now.timestamp(),
             exp: expires_at.timestamp(),
             jti: Uuid::new_v4(),
+            sgen: user.session_generation,
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(signer.kid.clone());
@@ -293,8 +303,10 @@ impl Gatehouse {
 
 /// Verifies an access token: EdDSA only, a key the database knows and has not
 /// retired, the right issuer and audience, `exp` present and in the future by our
-/// clock. A token that fails any check is `unauthenticated`; a genuine but expired
-/// one is `token_expired`.
+/// clock, `iat` and `nbf` present and not more than [`MAX_CLOCK_SKEW_SECS`] ahead of
+/// it, `sgen` present. A token that fails any check is `unauthenticated`; a genuine
+/// but expired one is `token_expired`. (Whether `sgen` is the user's current session
+/// generation is the caller's check: it needs the user.)
 pub(crate) async fn verify(
     store: &mut impl Store,
     token: &str,
@@ -314,9 +326,11 @@ pub(crate) async fn verify(
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_audience(&[AUDIENCE]);
     validation.set_issuer(&[issuer(instance_id)]);
-    validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-    // Expiry is checked below against the core's clock, after the signature.
+    validation.set_required_spec_claims(&["exp", "iat", "nbf", "iss", "aud", "sub"]);
+    // Expiry and not-before are checked below against the core's clock (the library
+    // would use the system's), after the signature.
     validation.validate_exp = false;
+    validation.validate_nbf = false;
     validation.leeway = 0;
     let data = jsonwebtoken::decode::<Claims>(
         token,
@@ -324,6 +338,10 @@ pub(crate) async fn verify(
         &validation,
     )
     .map_err(|_| Error::Unauthenticated)?;
+    let latest_start = now.timestamp() + MAX_CLOCK_SKEW_SECS;
+    if data.claims.iat > latest_start || data.claims.nbf > latest_start {
+        return Err(Error::Unauthenticated);
+    }
     if data.claims.exp <= now.timestamp() {
         return Err(Error::TokenExpired);
     }

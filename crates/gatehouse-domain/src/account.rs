@@ -181,12 +181,8 @@ impl Gatehouse {
             None => Some(None),
         };
         let metadata = errors.check("metadata", parse_json_object(request.metadata));
-        let token_request = NewApiToken {
-            name: request.token_name.unwrap_or_else(|| "Default".to_owned()),
-            expires_in_days: None,
-            never_expires: false,
-            user_id: None,
-        };
+        let token_request =
+            NewApiToken::named(request.token_name.unwrap_or_else(|| "Default".to_owned()));
         let token = errors.check_all(
             api_token::parse_new(&token_request, &settings, now).map_err(|e| {
                 e.field_errors()

@@ -260,22 +260,20 @@ impl Gatehouse {
     ) -> Result<UserRow> {
         let now = self.now();
         let token = credential.expose();
-        let mut issued_at = None;
+        let mut session_generation = None;
         let user_id = if token.starts_with(api_token::PREFIX) {
             api_token::authenticate(tx, token, now, touch).await?
         } else {
             let instance = tx.instance().await?.ok_or(Error::Unauthenticated)?;
             let claims = access_token::verify(tx, token, instance.id, now).await?;
-            issued_at = Some(claims.iat);
+            session_generation = Some(claims.sgen);
             claims.sub
         };
         let user = tx.user(user_id).await?.ok_or(Error::Unauthenticated)?;
-        // Sessions that began before the password last changed are over (tokens carry
-        // whole seconds: one issued in the second of the change still counts).
-        if let (Some(iat), Some(after)) = (issued_at, user.sessions_valid_after) {
-            if iat < after.timestamp() {
-                return Err(Error::Unauthenticated);
-            }
+        // Sessions of an earlier generation ended with the password change or reset
+        // that began the current one, however shortly before it they started.
+        if session_generation.is_some_and(|sgen| sgen != user.session_generation) {
+            return Err(Error::Unauthenticated);
         }
         if user.status != UserStatus::Active.as_str() {
             return Err(Error::Forbidden);

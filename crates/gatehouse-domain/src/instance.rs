@@ -33,8 +33,13 @@ pub struct Settings {
     pub password_policy: PasswordPolicy,
     /// Lifetime of access tokens (sign-in sessions), 5–1440 minutes.
     pub access_token_minutes: u32,
-    /// Default lifetime of new API tokens, 1–3650 days.
+    /// Default lifetime of new API tokens, 1–3650 days and at most `api_token_max_days`.
     pub api_token_days: u32,
+    /// The longest an API token may live, 1–3650 days; `null` for no limit, which is
+    /// the only way tokens that never expire may be created. 365 when absent (settings
+    /// stored before this field existed read as 365 too).
+    #[serde(default = "default_api_token_max_days")]
+    pub api_token_max_days: Option<u32>,
     /// Failed sign-ins from one source (an address, the desktop app, a session)
     /// within the window after which that source must wait: 1 minute, doubling with
     /// each further failure, at most an hour. Other sources are not affected. 3–100.
@@ -52,6 +57,7 @@ impl Default for Settings {
             password_policy: PasswordPolicy::default(),
             access_token_minutes: 60,
             api_token_days: 90,
+            api_token_max_days: default_api_token_max_days(),
             lockout_threshold: 5,
             lockout_minutes: 15,
             blocked_email_domains: Vec::new(),
@@ -59,7 +65,19 @@ impl Default for Settings {
     }
 }
 
+/// A year: what the issue asked for, and long enough for a yearly rotation.
+fn default_api_token_max_days() -> Option<u32> {
+    Some(365)
+}
+
 impl Settings {
+    /// The most days an API token may be asked to live under these settings.
+    pub(crate) fn api_token_days_limit(&self) -> u32 {
+        self.api_token_max_days
+            .unwrap_or(crate::api_token::MAX_DAYS)
+            .min(crate::api_token::MAX_DAYS)
+    }
+
     fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = self.password_policy.check().err().unwrap_or_default();
         let mut range = |field: &str, value: u32, min: u32, max: u32| {
@@ -77,12 +95,21 @@ impl Settings {
             5,
             MAX_ACCESS_TOKEN_MINUTES,
         );
-        range(
-            "api_token_days",
-            self.api_token_days,
-            1,
-            crate::api_token::MAX_DAYS,
-        );
+        if let Some(max_days) = self.api_token_max_days {
+            range(
+                "api_token_max_days",
+                max_days,
+                1,
+                crate::api_token::MAX_DAYS,
+            );
+        }
+        // The default lifetime must respect the limit (a limit out of range is reported
+        // above; the default is then checked against the hard maximum only).
+        let days_limit = match self.api_token_max_days {
+            Some(max_days) if max_days >= 1 => self.api_token_days_limit(),
+            _ => crate::api_token::MAX_DAYS,
+        };
+        range("api_token_days", self.api_token_days, 1, days_limit);
         range("lockout_threshold", self.lockout_threshold, 3, 100);
         range("lockout_minutes", self.lockout_minutes, 1, 1440);
         for domain in &self.blocked_email_domains {

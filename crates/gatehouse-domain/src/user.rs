@@ -252,6 +252,9 @@ pub struct PasswordReset {
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub temporary_password: Option<OneTimeSecret>,
+    /// How many of the user's API tokens the reset revoked: every one that still
+    /// worked, as whoever held the user's password may have made them.
+    pub revoked_api_tokens: u32,
 }
 
 /// A user whose fields all passed, ready to insert.
@@ -434,7 +437,7 @@ impl ValidUser {
             created_at: now,
             created_by,
             updated_at: now,
-            sessions_valid_after: None,
+            session_generation: 0,
         }
     }
 }
@@ -787,7 +790,9 @@ impl Gatehouse {
     }
 
     /// Sets a temporary password the user must change at next sign-in (admins only).
-    /// With `temporary: None` one is generated and returned, once.
+    /// With `temporary: None` one is generated and returned, once. Ends the user's
+    /// sessions and revokes their API tokens: a reset is how an admin cleans up after
+    /// a stolen password or session.
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn reset_user_password(
         &self,
@@ -838,26 +843,28 @@ impl Gatehouse {
         .map_err(Error::Validation)?;
         let hash = password::hash(password).await?;
         let now = self.now();
-        let user = transaction!(self.pool(), Mode::Write, |tx| async {
+        let (user, revoked) = transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize_admin(tx, credential).await?;
             tx.user(id).await?.ok_or(Error::NotFound("user"))?;
             tx.update_password(id, &hash.0, true, now).await?;
+            let revoked = tx.revoke_live_api_tokens_of(id, now).await?;
+            let revoked = u32::try_from(revoked).unwrap_or(u32::MAX);
             audit::record(
                 tx,
                 now,
                 Some(caller.id),
                 "user.password_reset",
                 ("user", Some(id.to_string())),
-                serde_json::json!({}),
+                serde_json::json!({ "revoked_api_tokens": revoked }),
             )
             .await?;
-            Ok::<_, Error>(UserView::from(
-                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
-            ))
+            let user = tx.user(id).await?.ok_or(Error::NotFound("user"))?;
+            Ok::<_, Error>((UserView::from(user), revoked))
         })?;
         Ok(PasswordReset {
             user,
             temporary_password: shown,
+            revoked_api_tokens: revoked,
         })
     }
 

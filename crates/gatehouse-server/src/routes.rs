@@ -384,7 +384,8 @@ pub async fn set_user_roles(
     ))
 }
 
-/// Set a temporary password the user must change at next sign-in (admins).
+/// Set a temporary password the user must change at next sign-in (admins). Ends the
+/// user's sessions and revokes their API tokens (`revoked_api_tokens` says how many).
 #[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "users", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
     request_body(content = Option<PasswordResetRequest>, description = "Optional: a temporary password of your own"),
@@ -529,6 +530,10 @@ pub async fn list_tokens(
 }
 
 /// Create an API token (seed 000's service token); its secret is shown this once.
+/// Its lifetime is at most the instance's `api_token_max_days`; one that never
+/// expires (only where there is no such limit) needs the caller's `current_password`.
+/// A token made for another user (`user_id`, admins) is audited as such and lists
+/// its creator.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", security(("bearer" = [])),
     request_body = NewApiToken,
     responses((status = 201, description = "Created", body = IssuedApiToken), WriteErrors))]
@@ -538,6 +543,12 @@ pub async fn create_token(
     Bearer(credential): Bearer,
     ApiJson(request): ApiJson<NewApiToken>,
 ) -> ApiResult<(StatusCode, Json<IssuedApiToken>)> {
+    // "Never" verifies the caller's password: argon2 work, which takes its turn.
+    let _turn = if request.never_expires {
+        Some(state.hashing_turn().await)
+    } else {
+        None
+    };
     let issued = state.core.create_api_token(&credential, request).await?;
     Ok((StatusCode::CREATED, Json(issued)))
 }

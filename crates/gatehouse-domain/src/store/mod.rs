@@ -351,9 +351,9 @@ pub(crate) trait Store: Send {
         roles: [bool; 3],
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
-    /// Sets a new password hash and ends the user's current sessions (access tokens
-    /// issued before `now`); `temporary` (an admin reset) also makes it one to change
-    /// at next sign-in.
+    /// Sets a new password hash and ends the user's current sessions (every access
+    /// token of an earlier session generation); `temporary` (an admin reset) also makes
+    /// it one to change at next sign-in.
     fn update_password(
         &mut self,
         id: Uuid,
@@ -364,7 +364,10 @@ pub(crate) trait Store: Send {
     fn clear_failed_sign_ins(&mut self, id: Uuid) -> impl Future<Output = Sql<()>> + Send;
 
     fn insert_api_token(&mut self, row: &ApiTokenRow) -> impl Future<Output = Sql<()>> + Send;
-    fn api_token(&mut self, id: Uuid) -> impl Future<Output = Sql<Option<ApiTokenRow>>> + Send;
+    fn api_token(
+        &mut self,
+        id: Uuid,
+    ) -> impl Future<Output = Sql<Option<ListedApiTokenRow>>> + Send;
     fn api_token_by_hash(
         &mut self,
         hash: &[u8],
@@ -372,12 +375,19 @@ pub(crate) trait Store: Send {
     fn api_tokens_of(
         &mut self,
         user_id: Uuid,
-    ) -> impl Future<Output = Sql<Vec<ApiTokenRow>>> + Send;
+    ) -> impl Future<Output = Sql<Vec<ListedApiTokenRow>>> + Send;
     fn revoke_api_token(
         &mut self,
         id: Uuid,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
+    /// Revokes every token of the user that still works (neither revoked nor expired
+    /// at `now`); how many.
+    fn revoke_live_api_tokens_of(
+        &mut self,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<u64>> + Send;
     fn touch_api_token(
         &mut self,
         id: Uuid,
@@ -417,7 +427,7 @@ pub(crate) trait Store: Send {
 const USER_COLUMNS: &str = "id, account_id, username, email, first_name, last_name, business_role, \
      status, email_confirmed_at, preferences, password_hash, must_change_password, failed_sign_ins, \
      locked_until, role_admin, role_editor, role_viewer, created_at, created_by, updated_at, \
-     sessions_valid_after";
+     session_generation";
 
 const USER_FILTER: &str = "($1 is null or lower(username) like $1 escape '\\' or email_key like $1 escape '\\' \
        or lower(coalesce(first_name, '')) like $1 escape '\\' or lower(coalesce(last_name, '')) like $1 escape '\\') \
@@ -427,6 +437,15 @@ const USER_FILTER: &str = "($1 is null or lower(username) like $1 escape '\\' or
 const TOKEN_COLUMNS: &str =
     "id, user_id, account_id, name, prefix, secret_hash, created_at, created_by, \
      expires_at, last_used_at, revoked_at";
+
+/// A token with the usernames of its owner and of whoever created it (for the list's
+/// "created by"); `where` and `order by` refer to the token as `t`.
+const LISTED_TOKEN_SELECT: &str =
+    "select t.id, t.user_id, t.account_id, t.name, t.prefix, t.secret_hash, t.created_at, \
+     t.created_by, t.expires_at, t.last_used_at, t.revoked_at, \
+     owner_user.username as owner_username, creator.username as created_by_username \
+     from api_tokens t join users owner_user on owner_user.id = t.user_id \
+     left join users creator on creator.id = t.created_by";
 
 macro_rules! impl_store {
     ($db:ty) => {
@@ -621,7 +640,7 @@ macro_rules! impl_store {
                 sqlx::query(
                     "update users set password_hash = $2, must_change_password = $3, failed_sign_ins = 0, \
                      locked_until = null, updated_at = $4, \
-                     sessions_valid_after = $4 where id = $1",
+                     session_generation = session_generation + 1, sessions_valid_after = $4 where id = $1",
                 )
                 .bind(id)
                 .bind(hash)
@@ -659,8 +678,8 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn api_token(&mut self, id: Uuid) -> Sql<Option<ApiTokenRow>> {
-                sqlx::query_as(&format!("select {TOKEN_COLUMNS} from api_tokens where id = $1"))
+            async fn api_token(&mut self, id: Uuid) -> Sql<Option<ListedApiTokenRow>> {
+                sqlx::query_as(&format!("{LISTED_TOKEN_SELECT} where t.id = $1"))
                     .bind(id)
                     .fetch_optional(&mut *self.0)
                     .await
@@ -673,9 +692,9 @@ macro_rules! impl_store {
                     .await
             }
 
-            async fn api_tokens_of(&mut self, user_id: Uuid) -> Sql<Vec<ApiTokenRow>> {
+            async fn api_tokens_of(&mut self, user_id: Uuid) -> Sql<Vec<ListedApiTokenRow>> {
                 sqlx::query_as(&format!(
-                    "select {TOKEN_COLUMNS} from api_tokens where user_id = $1 order by created_at desc, id desc"
+                    "{LISTED_TOKEN_SELECT} where t.user_id = $1 order by t.created_at desc, t.id desc"
                 ))
                 .bind(user_id)
                 .fetch_all(&mut *self.0)
@@ -689,6 +708,19 @@ macro_rules! impl_store {
                     .execute(&mut *self.0)
                     .await?;
                 Ok(())
+            }
+
+            async fn revoke_live_api_tokens_of(&mut self, user_id: Uuid, now: DateTime<Utc>) -> Sql<u64> {
+                // Times are rfc 3339 text on sqlite, which compares in time order.
+                let done = sqlx::query(
+                    "update api_tokens set revoked_at = $2 \
+                     where user_id = $1 and revoked_at is null and (expires_at is null or expires_at > $2)",
+                )
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(done.rows_affected())
             }
 
             async fn touch_api_token(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<()> {

@@ -47,7 +47,8 @@ pub(crate) struct UserRow {
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
-    pub sessions_valid_after: Option<DateTime<Utc>>,
+    /// Carried in access tokens (`sgen`); a password change or reset adds one.
+    pub session_generation: i64,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -72,6 +73,15 @@ pub(crate) struct ApiTokenRow {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A token as listed: with the usernames of its owner and of whoever created it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ListedApiTokenRow {
+    #[sqlx(flatten)]
+    pub token: ApiTokenRow,
+    pub owner_username: String,
+    pub created_by_username: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

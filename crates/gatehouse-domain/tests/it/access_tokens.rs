@@ -73,6 +73,8 @@ on_both! {
         assert_eq!(claims["account"], admin.account.id.to_string());
         assert_eq!(claims["roles"], json!(["admin"]));
         assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
+        assert_eq!(claims["nbf"], claims["iat"]);
+        assert_eq!(claims["sgen"], 0, "no password change yet: the first session generation");
         assert!(claims["jti"].as_str().is_some());
     }
 
@@ -198,5 +200,71 @@ on_both! {
         assert_eq!(parts(&token_of(&again)).0["kid"], other_kid.as_str());
         verdict(&env, &token_of(&again)).await.unwrap();
         assert_eq!(env.gh.verification_keys().await.unwrap().keys.len(), 2);
+    }
+
+    async fn an_admin_reset_ends_a_session_begun_in_the_same_second(env) {
+        let admin = env.setup().await;
+        let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
+        env.gh.me(&credential).await.unwrap();
+        // The clock does not move: the session and the reset share their second.
+        let reset = env.gh.reset_user_password(&admin.credential, grace.id, None).await.unwrap();
+        assert!(matches!(env.gh.me(&credential).await.unwrap_err(), Error::Unauthenticated));
+        // A session begun after the reset, still in that second, works.
+        let temporary = reset.temporary_password.unwrap().expose().to_owned();
+        let fresh = token_of(&env.sign_in("grace", &temporary).await.unwrap());
+        assert_eq!(parts(&fresh).1["sgen"], 1);
+        assert_eq!(verdict(&env, &fresh).await.unwrap().id, grace.id);
+    }
+
+    async fn changing_ones_password_ends_every_session_begun_in_the_same_second(env) {
+        let admin = env.setup().await;
+        let other = token_of(&env.sign_in("ada", ADMIN_PASSWORD).await.unwrap());
+        let changed = env.gh.change_password(&admin.credential, PasswordChange { current_password: secret(ADMIN_PASSWORD), new_password: secret(STRONG) }).await.unwrap();
+        assert!(matches!(verdict(&env, &admin.token).await.unwrap_err(), Error::Unauthenticated));
+        assert!(matches!(verdict(&env, &other).await.unwrap_err(), Error::Unauthenticated));
+        assert_eq!(verdict(&env, &token_of(&changed)).await.unwrap().id, admin.user.id);
+    }
+
+    async fn a_genuine_token_of_another_session_generation_is_refused(env) {
+        let admin = env.setup().await;
+        let token = token_of(&env.sign_in("ada", ADMIN_PASSWORD).await.unwrap());
+        let (header, mut claims) = parts(&token);
+        let kid = header["kid"].as_str().unwrap();
+        let key = instance_key(&env, &admin);
+        claims["sgen"] = json!(1);
+        assert!(matches!(verdict(&env, &sign(&key, kid, &claims)).await.unwrap_err(), Error::Unauthenticated));
+    }
+
+    async fn a_token_issued_or_valid_only_more_than_a_minute_ahead_is_refused(env) {
+        let admin = env.setup().await;
+        let token = token_of(&env.sign_in("ada", ADMIN_PASSWORD).await.unwrap());
+        let (header, claims) = parts(&token);
+        let kid = header["kid"].as_str().unwrap();
+        let key = instance_key(&env, &admin);
+        let now = claims["iat"].as_i64().unwrap();
+        let at = |iat: i64, nbf: i64| {
+            let mut claims = claims.clone();
+            claims["iat"] = json!(iat);
+            claims["nbf"] = json!(nbf);
+            sign(&key, kid, &claims)
+        };
+        // Another desktop's clock a little ahead is tolerated...
+        verdict(&env, &at(now + 60, now + 60)).await.unwrap();
+        // ...but not a token from further in the future, nor one not valid yet.
+        assert!(matches!(verdict(&env, &at(now + 61, now)).await.unwrap_err(), Error::Unauthenticated));
+        assert!(matches!(verdict(&env, &at(now, now + 61)).await.unwrap_err(), Error::Unauthenticated));
+    }
+
+    async fn a_token_without_not_before_or_session_generation_is_refused(env) {
+        let admin = env.setup().await;
+        let token = token_of(&env.sign_in("ada", ADMIN_PASSWORD).await.unwrap());
+        let (header, claims) = parts(&token);
+        let kid = header["kid"].as_str().unwrap();
+        let key = instance_key(&env, &admin);
+        for claim in ["nbf", "sgen"] {
+            let mut without = claims.clone();
+            without.as_object_mut().unwrap().remove(claim);
+            assert!(matches!(verdict(&env, &sign(&key, kid, &without)).await.unwrap_err(), Error::Unauthenticated), "{claim}");
+        }
     }
 }

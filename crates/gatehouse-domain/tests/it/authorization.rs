@@ -101,7 +101,7 @@ on_both! {
 
     async fn nothing_secret_is_stored_in_plain_text(env) {
         let admin = env.setup().await;
-        let issued = env.gh.create_api_token(&admin.credential, NewApiToken { name: "ci".into(), expires_in_days: None, never_expires: false, user_id: None }).await.unwrap();
+        let issued = env.gh.create_api_token(&admin.credential, NewApiToken { name: "ci".into(), expires_in_days: None, never_expires: false, user_id: None, current_password: None }).await.unwrap();
         let stored = env.db.texts("select password_hash from users").await;
         assert!(stored.iter().all(|h| h.starts_with("$argon2id$") && !h.contains(ADMIN_PASSWORD)));
         let prefixes = env.db.texts("select prefix from api_tokens").await;

@@ -66,4 +66,26 @@ on_both! {
         assert_eq!(fields, ["password", "context.username", "policy.password_policy.max_length"]);
         assert_eq!(error.to_problem().status, 422);
     }
+
+    async fn settings_stored_before_the_token_lifetime_limit_existed_read_as_a_year(env) {
+        let admin = env.setup().await;
+        let mut stored = serde_json::to_value(Settings::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("api_token_max_days");
+        let sql = format!("update instance set settings = '{stored}' returning organization");
+        assert_eq!(env.db.texts(&sql).await.len(), 1);
+        assert_eq!(env.gh.settings(&admin.credential).await.unwrap().api_token_max_days, Some(365));
+    }
+
+    async fn a_token_lifetime_limit_out_of_range_is_a_field_error(env) {
+        let admin = env.setup().await;
+        let before = env.gh.settings(&admin.credential).await.unwrap();
+        for bad in [0, 3651] {
+            let settings = Settings { api_token_max_days: Some(bad), ..before.clone() };
+            let error = env.gh.update_settings(&admin.credential, settings).await.unwrap_err();
+            assert_eq!(codes(&error), vec![("api_token_max_days".into(), "out_of_range".into())], "{bad}");
+        }
+        assert_eq!(env.gh.settings(&admin.credential).await.unwrap(), before);
+        let unlimited = Settings { api_token_max_days: None, api_token_days: 3650, ..before };
+        assert_eq!(env.gh.update_settings(&admin.credential, unlimited.clone()).await.unwrap(), unlimited);
+    }
 }

@@ -152,7 +152,7 @@ on_both! {
         let admin = env.setup().await;
         let other = env.sign_in("ada", ADMIN_PASSWORD).await.unwrap();
         let other = Credential::bearer(other.access_token.access_token.expose());
-        let api_token = env.gh.create_api_token(&admin.credential, NewApiToken { name: "ci".into(), expires_in_days: None, never_expires: false, user_id: None }).await.unwrap();
+        let api_token = env.gh.create_api_token(&admin.credential, NewApiToken { name: "ci".into(), expires_in_days: None, never_expires: false, user_id: None, current_password: None }).await.unwrap();
         let api_token = Credential::bearer(api_token.secret.expose());
         env.clock.advance(chrono::Duration::seconds(1));
         let changed = env.gh.change_password(&admin.credential, PasswordChange { current_password: secret(ADMIN_PASSWORD), new_password: secret(STRONG) }).await.unwrap();

@@ -48,4 +48,48 @@ on_both! {
             .await
             .assert_problem(422, "validation_failed");
     }
+
+    async fn a_token_that_never_expires_needs_no_limit_and_the_callers_password(db) {
+        let app = App::start(db).await;
+        let admin = app.set_up().await;
+        let never = |password: Option<&str>| json!({"name": "forever", "never_expires": true, "current_password": password});
+        // The default limit of a year: "never" is a field error, and so is a longer lifetime.
+        let refused = app.post("/api/v1/tokens", Some(&admin), never(Some(ADMIN_PASSWORD))).await;
+        refused.assert_problem(422, "validation_failed");
+        assert_eq!(refused.error_fields(), ["never_expires"]);
+        let long = app.post("/api/v1/tokens", Some(&admin), json!({"name": "long", "expires_in_days": 366})).await;
+        assert_eq!(long.error_fields(), ["expires_in_days"]);
+        let mut settings = app.get("/api/v1/settings", Some(&admin)).await.body;
+        assert_eq!(settings["api_token_max_days"], 365);
+        settings["api_token_max_days"] = serde_json::Value::Null;
+        let updated = app.put("/api/v1/settings", Some(&admin), settings).await;
+        assert_eq!(updated.status, 200, "{}", updated.text);
+        let missing = app.post("/api/v1/tokens", Some(&admin), never(None)).await;
+        assert_eq!(missing.error_fields(), ["current_password"]);
+        let wrong = app.post("/api/v1/tokens", Some(&admin), never(Some("Not-The-Password-1"))).await;
+        wrong.assert_problem(422, "validation_failed");
+        assert_eq!(wrong.body["errors"][0]["code"], "incorrect");
+        let made = app.post("/api/v1/tokens", Some(&admin), never(Some(ADMIN_PASSWORD))).await;
+        assert_eq!(made.status, 201, "{}", made.text);
+        assert!(made.body["token"]["expires_at"].is_null());
+        assert!(!made.text.contains(ADMIN_PASSWORD));
+    }
+
+    async fn a_token_made_for_another_user_lists_its_creator_and_a_reset_revokes_it(db) {
+        let app = App::start(db).await;
+        let admin = app.set_up().await;
+        let id = app.create_user(&admin, "nina", &["admin"]).await;
+        let made = app.post("/api/v1/tokens", Some(&admin), json!({"name": "for nina", "user_id": id})).await;
+        assert_eq!(made.status, 201, "{}", made.text);
+        let secret = made.body["secret"].as_str().unwrap().to_owned();
+        let nina = app.sign_in("nina", GOOD_PASSWORD).await;
+        let listed = app.get("/api/v1/tokens", Some(&nina)).await;
+        assert_eq!(listed.body["items"][0]["owner_username"], "nina");
+        assert_eq!(listed.body["items"][0]["created_by_username"], "alice");
+        let reset = app.post(&format!("/api/v1/users/{id}/password-reset"), Some(&admin), json!({})).await;
+        assert_eq!(reset.status, 200, "{}", reset.text);
+        assert_eq!(reset.body["revoked_api_tokens"], 1);
+        app.get("/api/v1/me", Some(&secret)).await.assert_problem(401, "unauthenticated");
+        app.get("/api/v1/me", Some(&nina)).await.assert_problem(401, "unauthenticated");
+    }
 }

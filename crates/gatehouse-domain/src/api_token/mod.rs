@@ -1,10 +1,14 @@
 //! API tokens: opaque random secrets with a recognizable prefix, shown once, stored
-//! only as a SHA-256 hash, expiring by default.
+//! only as a SHA-256 hash, expiring by default and living no longer than the
+//! instance's limit. A token that never expires is made only when the instance has no
+//! limit, and only after the caller re-enters their own password. An admin's reset of
+//! a user's password revokes the user's tokens (see `user.rs`).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -12,15 +16,21 @@ use uuid::Uuid;
 use crate::audit;
 use crate::auth::Credential;
 use crate::error::{Error, Result};
-use crate::fields::FieldError;
+use crate::fields::{FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
-use crate::instance::Settings;
+use crate::password;
 use crate::secrets::OneTimeSecret;
-use crate::store::{transaction, ApiTokenRow, Mode, Store};
+use crate::store::{transaction, ApiTokenRow, ListedApiTokenRow, Mode, Store};
+
+mod lifetime;
+
+use lifetime::has_password;
+pub(crate) use lifetime::parse_new;
 
 /// Every API token starts with this, so people and secret scanners recognise one.
 pub const PREFIX: &str = "gth_";
-/// Longest lifetime a token may be given, in days (10 years).
+/// Longest lifetime a token may be given, in days (10 years); the instance's
+/// `api_token_max_days` may only lower it.
 pub const MAX_DAYS: u32 = 3650;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,10 +52,14 @@ pub struct ApiTokenView {
     pub name: String,
     /// The first characters of the secret, to tell tokens apart (e.g. `gth_Ab3x…`).
     pub prefix: String,
+    /// The owner: whose token it is.
     pub user_id: Uuid,
+    pub owner_username: String,
     pub account_id: Uuid,
     pub created_at: DateTime<Utc>,
+    /// Who created it: the owner, or an admin who created it for them.
     pub created_by: Option<Uuid>,
+    pub created_by_username: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -53,7 +67,8 @@ pub struct ApiTokenView {
 }
 
 impl ApiTokenView {
-    fn new(row: ApiTokenRow, now: DateTime<Utc>) -> Self {
+    fn new(listed: ListedApiTokenRow, now: DateTime<Utc>) -> Self {
+        let row = listed.token;
         let state = if row.revoked_at.is_some() {
             TokenState::Revoked
         } else if row.expires_at.is_some_and(|at| at <= now) {
@@ -66,9 +81,11 @@ impl ApiTokenView {
             name: row.name,
             prefix: row.prefix,
             user_id: row.user_id,
+            owner_username: listed.owner_username,
             account_id: row.account_id,
             created_at: row.created_at,
             created_by: row.created_by,
+            created_by_username: listed.created_by_username,
             expires_at: row.expires_at,
             last_used_at: row.last_used_at,
             revoked_at: row.revoked_at,
@@ -89,7 +106,9 @@ pub struct IssuedApiToken {
 }
 
 /// "Create API token". Without `expires_in_days` the instance's default lifetime
-/// applies; a token that never expires must be asked for with `never_expires`.
+/// applies; a token that never expires must be asked for with `never_expires`, is
+/// possible only when the instance sets no lifetime limit, and needs the caller's
+/// `current_password`.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -103,6 +122,26 @@ pub struct NewApiToken {
     /// Admins may create a token for another user; defaults to the caller.
     #[serde(default)]
     pub user_id: Option<Uuid>,
+    /// The caller's own password (not the owner's): required with `never_expires`,
+    /// ignored otherwise.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub current_password: Option<SecretString>,
+}
+
+impl NewApiToken {
+    /// A token of the instance's default lifetime for the caller: what account
+    /// creation makes.
+    pub(crate) fn named(name: String) -> Self {
+        NewApiToken {
+            name,
+            expires_in_days: None,
+            never_expires: false,
+            user_id: None,
+            current_password: None,
+        }
+    }
 }
 
 fn hash(secret: &str) -> Vec<u8> {
@@ -114,62 +153,6 @@ fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// Checks the name and lifetime; the expiry, or `None` for never.
-pub(crate) fn parse_new(
-    request: &NewApiToken,
-    settings: &Settings,
-    now: DateTime<Utc>,
-) -> Result<(String, Option<DateTime<Utc>>)> {
-    let mut errors = Vec::new();
-    let name = request.name.trim();
-    if name.is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            "required",
-            "Give the token a name.",
-        ));
-    } else if name.chars().count() > 100 {
-        errors.push(FieldError::new(
-            "name",
-            "too_long",
-            "Use at most 100 characters.",
-        ));
-    } else if crate::fields::has_control_characters(name) {
-        errors.push(FieldError::new(
-            "name",
-            "invalid_characters",
-            "A token name cannot contain control characters.",
-        ));
-    }
-    let expires_at = match (request.never_expires, request.expires_in_days) {
-        (true, Some(_)) => {
-            errors.push(FieldError::new(
-                "expires_in_days",
-                "conflicting",
-                "Choose an expiry or \"never\", not both.",
-            ));
-            None
-        }
-        (true, None) => None,
-        (false, Some(days)) if days == 0 || days > MAX_DAYS => {
-            errors.push(FieldError::new(
-                "expires_in_days",
-                "out_of_range",
-                format!("Choose 1 to {MAX_DAYS} days."),
-            ));
-            None
-        }
-        (false, days) => {
-            Some(now + chrono::Duration::days(i64::from(days.unwrap_or(settings.api_token_days))))
-        }
-    };
-    if errors.is_empty() {
-        Ok((name.to_owned(), expires_at))
-    } else {
-        Err(Error::Validation(errors))
-    }
 }
 
 /// Inserts a token for `user` and returns it with its secret.
@@ -197,7 +180,8 @@ pub(crate) async fn issue(
     };
     store.insert_api_token(&row).await?;
     Ok(IssuedApiToken {
-        token: ApiTokenView::new(row, now),
+        // Read back for the owner's and creator's usernames.
+        token: view(store, row.id, now).await?,
         secret: OneTimeSecret::new(secret),
     })
 }
@@ -241,14 +225,19 @@ pub(crate) async fn view(
 }
 
 impl Gatehouse {
-    /// Creates an API token for the caller (or, for admins, another user).
-    #[tracing::instrument(skip(self, credential), err(level = "info"))]
+    /// Creates an API token for the caller (or, for admins, another user). One made
+    /// for another user is audited as `api_token.created_for_other`, and the owner's
+    /// list shows who made it.
+    #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn create_api_token(
         &self,
         credential: &Credential,
         request: NewApiToken,
     ) -> Result<IssuedApiToken> {
         let now = self.now();
+        if request.never_expires {
+            self.confirm_own_password(credential, &request, now).await?;
+        }
         transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize(tx, credential).await?;
             let settings = tx
@@ -278,12 +267,22 @@ impl Gatehouse {
                 now,
             )
             .await?;
-            let detail = serde_json::json!({ "name": issued.token.name, "owner": owner.id, "expires_at": issued.token.expires_at });
+            let action = if owner.id == caller.id {
+                "api_token.created"
+            } else {
+                "api_token.created_for_other"
+            };
+            let detail = serde_json::json!({
+                "name": issued.token.name,
+                "owner": owner.id,
+                "owner_username": owner.username,
+                "expires_at": issued.token.expires_at,
+            });
             audit::record(
                 tx,
                 now,
                 Some(caller.id),
-                "api_token.created",
+                action,
                 ("api_token", Some(issued.token.id.to_string())),
                 detail,
             )
@@ -327,7 +326,7 @@ impl Gatehouse {
                 .api_token(id)
                 .await?
                 .ok_or(Error::NotFound("API token"))?;
-            if token.user_id != caller.id && !caller.role_admin {
+            if token.token.user_id != caller.id && !caller.role_admin {
                 // Not telling a non-admin whether someone else's token exists.
                 return Err(Error::NotFound("API token"));
             }
@@ -338,11 +337,73 @@ impl Gatehouse {
                 Some(caller.id),
                 "api_token.revoked",
                 ("api_token", Some(id.to_string())),
-                serde_json::json!({ "name": token.name }),
+                serde_json::json!({ "name": token.token.name }),
             )
             .await?;
             view(tx, id, now).await
         })
+    }
+
+    /// A token that never expires outlives every session and password change, so a
+    /// stolen session must not be enough to make one: the caller re-enters their own
+    /// password first. Wrong ones count toward the sign-in lock as wrong current
+    /// passwords in a password change do. The request's other field errors come
+    /// with the password's.
+    async fn confirm_own_password(
+        &self,
+        credential: &Credential,
+        request: &NewApiToken,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (caller, settings) = transaction!(self.pool(), Mode::Read, |tx| async {
+            let caller = self.authenticate(tx, credential, false).await?;
+            if caller.must_change_password {
+                return Err(Error::PasswordChangeRequired);
+            }
+            let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
+            Ok::<_, Error>((caller, instance.settings.0))
+        })?;
+        let mut errors = FieldErrors::default();
+        errors.check_all(parse_new(request, &settings, now).map_err(|e| e.field_errors().to_vec()));
+        // Only a password that could make the token is checked (and counted).
+        let password = request
+            .current_password
+            .clone()
+            .filter(|_| has_password(request) && settings.api_token_max_days.is_none());
+        let Some(password) = password else {
+            return errors.finish();
+        };
+        let verified = password::verify(password, Some(caller.password_hash.clone())).await?;
+        if caller.locked_until.is_some_and(|until| until > now) {
+            errors.push(FieldError::new(
+                "current_password",
+                "locked",
+                "Too many wrong passwords. Try again later.",
+            ));
+        } else if !verified {
+            // Counted as change_password counts a wrong current password.
+            let lock_until = now + chrono::Duration::minutes(i64::from(settings.lockout_minutes));
+            let threshold = i32::try_from(settings.lockout_threshold).unwrap_or(i32::MAX);
+            transaction!(self.pool(), Mode::Write, |tx| async {
+                tx.record_failed_sign_in(caller.id, threshold, lock_until)
+                    .await?;
+                audit::record(
+                    tx,
+                    now,
+                    Some(caller.id),
+                    "api_token.password_confirmation_failed",
+                    ("user", Some(caller.id.to_string())),
+                    serde_json::json!({}),
+                )
+                .await
+            })?;
+            errors.push(FieldError::new(
+                "current_password",
+                "incorrect",
+                "This is not your current password.",
+            ));
+        }
+        errors.finish()
     }
 }
 
@@ -362,61 +423,5 @@ mod tests {
             32
         );
         assert_ne!(secret, new_secret());
-    }
-
-    #[test]
-    fn tokens_expire_by_default() {
-        let now = Utc::now();
-        let request = NewApiToken {
-            name: "ci".into(),
-            expires_in_days: None,
-            never_expires: false,
-            user_id: None,
-        };
-        let (_, expires) = parse_new(&request, &Settings::default(), now).unwrap();
-        assert_eq!(expires, Some(now + chrono::Duration::days(90)));
-    }
-
-    #[test]
-    fn never_must_be_asked_for_and_not_combined_with_days() {
-        let now = Utc::now();
-        let never = NewApiToken {
-            name: "ci".into(),
-            expires_in_days: None,
-            never_expires: true,
-            user_id: None,
-        };
-        assert_eq!(
-            parse_new(&never, &Settings::default(), now).unwrap().1,
-            None
-        );
-        let both = NewApiToken {
-            expires_in_days: Some(3),
-            ..never
-        };
-        assert_eq!(
-            parse_new(&both, &Settings::default(), now)
-                .unwrap_err()
-                .field_errors()[0]
-                .code,
-            "conflicting"
-        );
-    }
-
-    #[test]
-    fn a_blank_name_and_zero_days_are_both_reported() {
-        let request = NewApiToken {
-            name: " ".into(),
-            expires_in_days: Some(0),
-            never_expires: false,
-            user_id: None,
-        };
-        let error = parse_new(&request, &Settings::default(), Utc::now()).unwrap_err();
-        let fields: Vec<_> = error
-            .field_errors()
-            .iter()
-            .map(|e| e.field.as_str())
-            .collect();
-        assert_eq!(fields, ["name", "expires_in_days"]);
     }
 }

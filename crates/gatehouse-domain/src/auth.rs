@@ -93,7 +93,7 @@ impl Gatehouse {
     /// database; reaching the instance's threshold locks the user for a while.
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn> {
-        let login = request.login.trim().to_lowercase();
+        let login = crate::login_key::login_key(&request.login);
         let mut errors = FieldErrors::default();
         if login.is_empty() {
             errors.push(crate::FieldError::new(

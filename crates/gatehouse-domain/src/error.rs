@@ -44,7 +44,9 @@ pub enum Error {
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u32 },
     /// A dependency (the database, the password hasher) cannot take more work now.
-    #[error("the service is busy or a dependency does not answer; try again in {retry_after_secs} s")]
+    #[error(
+        "the service is busy or a dependency does not answer; try again in {retry_after_secs} s"
+    )]
     Unavailable { retry_after_secs: u32 },
     /// Anything unexpected. Logged by the adapter, shown generically.
     #[error("internal error")]
@@ -235,9 +237,8 @@ impl Error {
         let mut problem = Problem::new(self.code(), self.to_string());
         problem.errors = self.field_errors().to_vec();
         problem.retry_after = match self {
-            Error::TooManyRequests { retry_after_secs } | Error::Unavailable { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            Error::TooManyRequests { retry_after_secs }
+            | Error::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
         problem

@@ -425,7 +425,7 @@ mod tests {
             id: uuid::Uuid::now_v7(),
             account_id: uuid::Uuid::now_v7(),
             username: "ada".into(),
-            email: "ada@acme.test".into(),
+            email: Some("ada@acme.test".into()),
             first_name: Some("Ada".into()),
             last_name: None,
             business_role: None,

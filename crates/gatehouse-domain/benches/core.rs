@@ -119,7 +119,7 @@ fn create_user(c: &mut Criterion) {
                     &admin,
                     NewUser {
                         username: format!("user{n}"),
-                        email: format!("user{n}@corp.example.com"),
+                        email: Some(format!("user{n}@corp.example.com")),
                         password: secret("Velvet-Orbit-Cascade-81"),
                         first_name: None,
                         last_name: None,

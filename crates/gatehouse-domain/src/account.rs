@@ -100,10 +100,10 @@ pub(crate) fn parse_account_name(name: &str) -> Result<String, FieldError> {
             "too_long",
             "Use at most 200 characters.",
         )),
-        _ if name.chars().any(char::is_control) => Err(FieldError::new(
+        _ if crate::fields::has_control_characters(name) => Err(FieldError::new(
             "name",
             "invalid_characters",
-            "Names cannot contain control characters.",
+            "Names cannot contain control or invisible formatting characters.",
         )),
         _ => Ok(name.to_owned()),
     }
@@ -192,16 +192,17 @@ impl Gatehouse {
                     .collect()
             }),
         );
+        // The primary user is reached by email (seed 001), so it needs one.
         let (username, email) = match request.email.as_deref() {
-            Some(email) => (Some(request.username.as_str()), email),
-            None if request.username.contains('@') => (None, request.username.as_str()),
+            Some(email) => (Some(request.username.as_str()), Some(email)),
+            None if request.username.contains('@') => (None, Some(request.username.as_str())),
             None => {
                 errors.push(FieldError::new(
                     "email",
                     "required",
                     "Enter an email address.",
                 ));
-                (Some(request.username.as_str()), "")
+                (Some(request.username.as_str()), None)
             }
         };
         let primary = UserFields {
@@ -222,7 +223,11 @@ impl Gatehouse {
         let (primary, password) = parsed(primary);
         let hash = password::hash(password).await?;
         let (account_id, user_id, token_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (name, plan, metadata, token) =
+            (parsed(name), parsed(plan), parsed(metadata), parsed(token));
 
+        user::retry_derived_clash(primary.username_derived, || async {
+        let mut primary = primary.clone();
         transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize_admin(tx, credential).await?;
             if let Some(key) = idempotency_key {
@@ -245,22 +250,23 @@ impl Gatehouse {
                 .ok_or(Error::NotFound("account"))?;
             let account = AccountRow {
                 id: account_id,
-                name: parsed(name),
-                plan: parsed(plan).unwrap_or(caller_account.plan),
-                metadata: Json(parsed(metadata)),
+                name: name.clone(),
+                plan: plan.clone().unwrap_or(caller_account.plan),
+                metadata: Json(metadata.clone()),
                 created_at: now,
                 created_by: Some(caller.id),
             };
             tx.insert_account(&account).await?;
             self.fail_point("create_account.account")?;
-            let user = primary.into_row(user_id, account_id, hash, now, Some(caller.id), false);
+            primary.settle_username(tx).await?;
+            let user = primary.into_row(user_id, account_id, hash.clone(), now, Some(caller.id), false);
             user::insert(tx, &user).await?;
             self.fail_point("create_account.user")?;
             let issued = api_token::issue(
                 tx,
                 token_id,
                 (user_id, account_id),
-                parsed(token),
+                token.clone(),
                 Some(caller.id),
                 now,
             )
@@ -285,6 +291,8 @@ impl Gatehouse {
                 replayed: false,
             })
         })
+        })
+        .await
     }
 
     /// Accounts, newest first (admins only).

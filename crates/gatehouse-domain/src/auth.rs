@@ -120,7 +120,7 @@ impl Gatehouse {
     /// without making any other source wait.
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn sign_in(&self, request: SignIn, source: SignInSource) -> Result<SignedIn> {
-        let login = request.login.trim().to_lowercase();
+        let login = crate::login_key::login_key(&request.login);
         let mut errors = FieldErrors::default();
         if login.is_empty() {
             errors.push(crate::FieldError::new(

@@ -1,11 +1,14 @@
-//! Email addresses: RFC 5322 syntax (the `email_address` crate), at least two domain
-//! labels, unique case-insensitively, optionally from a non-blocked domain.
+//! Email addresses: RFC 5322 syntax (the `email_address` crate) after NFKC, at least
+//! two domain labels, unique by [`login_key`], optionally from a non-blocked domain
+//! (compared in UTS #46 form, so `ｇｍａｉｌ.com` is `gmail.com`).
 
 use std::fmt;
 
 use email_address::{EmailAddress, Options};
+use unicode_normalization::UnicodeNormalization;
 
-use crate::fields::FieldError;
+use crate::fields::{has_control_characters, FieldError};
+use crate::login_key::{domain_key, login_key};
 
 /// RFC 5321 caps a forward path at 256 octets including the angle brackets.
 pub const MAX_LENGTH: usize = 254;
@@ -35,7 +38,10 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let input = input.trim();
+        // Compatibility forms become what they look like (`＠` is `@`), so what is
+        // stored and shown is what the key and the domain checks saw.
+        let normalized: String = input.trim().nfkc().collect();
+        let input = normalized.trim();
         if input.is_empty() {
             return Err(FieldError::new(
                 "email",
@@ -48,6 +54,13 @@ impl Email {
                 "email",
                 "too_long",
                 format!("Use at most {MAX_LENGTH} characters."),
+            ));
+        }
+        if has_control_characters(input) {
+            return Err(FieldError::new(
+                "email",
+                "invalid_characters",
+                "An email address cannot contain control or invisible formatting characters.",
             ));
         }
         let options = Options {
@@ -74,27 +87,30 @@ impl Email {
         &self.0
     }
 
-    /// The case-insensitive key the uniqueness constraint is on.
+    /// The key the uniqueness constraint is on (see [`login_key`]).
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        login_key(&self.0)
     }
 
     pub fn local_part(&self) -> &str {
         self.0.rsplit_once('@').map_or("", |(local, _)| local)
     }
 
+    /// The domain in its comparable (UTS #46, ASCII) form.
     pub fn domain(&self) -> String {
         self.0
             .rsplit_once('@')
-            .map_or(String::new(), |(_, domain)| domain.to_lowercase())
+            .map_or(String::new(), |(_, domain)| domain_key(domain))
     }
 
-    /// Refuses an address whose domain is, or is below, one of `blocked`.
+    /// Refuses an address whose domain is, or is below, one of `blocked` (both
+    /// compared in UTS #46 form, whatever form either was written in).
     pub fn check_not_blocked(&self, blocked: &[String]) -> Result<(), FieldError> {
         let domain = self.domain();
         let hit = blocked
             .iter()
-            .map(|b| b.trim().to_lowercase())
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| domain_key(b))
             .find(|b| !b.is_empty() && (domain == *b || domain.ends_with(&format!(".{b}"))));
         match hit {
             Some(b) => Err(FieldError::new(
@@ -176,6 +192,34 @@ mod tests {
             .unwrap()
             .check_not_blocked(&blocked)
             .is_ok());
+    }
+
+    #[test]
+    fn a_fullwidth_address_is_stored_in_its_plain_form_with_the_plain_key() {
+        let email = Email::parse("ｐlainmail＠example.com").unwrap();
+        assert_eq!(email.as_str(), "plainmail@example.com");
+        assert_eq!(
+            email.key(),
+            Email::parse("PLAINMAIL@example.com").unwrap().key()
+        );
+    }
+
+    #[test]
+    fn a_blocked_domain_in_fullwidth_or_punycode_form_is_refused() {
+        let blocked = vec!["gmail.com".to_owned(), "bücher.example".to_owned()];
+        for address in ["a@ｇｍａｉｌ.com", "a@GMAIL.com", "a@xn--bcher-kva.example"] {
+            let error = Email::parse(address)
+                .unwrap()
+                .check_not_blocked(&blocked)
+                .unwrap_err();
+            assert_eq!(error.code, "blocked_domain", "{address}");
+        }
+    }
+
+    #[test]
+    fn bidi_controls_and_zero_width_characters_are_refused() {
+        assert_eq!(code("ada\u{202E}@example.com"), "invalid_characters");
+        assert_eq!(code("a\u{200B}da@example.com"), "invalid_characters");
     }
 
     proptest! {

@@ -83,11 +83,26 @@ pub(crate) fn parsed<T>(value: Option<T>) -> T {
     value.expect("every field parsed once FieldErrors::finish succeeded")
 }
 
-/// Whether free text holds a control character (NUL, newline, escape, …). Names,
-/// labels and keys refuse them: PostgreSQL cannot store NUL at all, and the others
-/// only hide things from the admin reading a list.
+/// Whether free text holds a control character (NUL, newline, escape, …) or an
+/// invisible one that changes how text reads: a format character (Unicode category
+/// Cf: the bidi controls U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C, the
+/// zero-width U+200B–U+200D, U+2060, U+FEFF, soft hyphen, …) or a line or paragraph
+/// separator. Names, labels and keys refuse them all: PostgreSQL cannot store NUL,
+/// and the others hide or reorder what the admin reads in a list (a right-to-left
+/// override in a first name spoofs the rows around it).
 pub(crate) fn has_control_characters(text: &str) -> bool {
-    text.chars().any(char::is_control)
+    text.chars().any(is_hidden)
+}
+
+fn is_hidden(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_control()
+        || matches!(
+            c.general_category(),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
 }
 
 /// The most JSON a free-form object field (preferences, metadata) may hold.
@@ -142,6 +157,50 @@ mod tests {
         assert!(has_control_characters("a\0b"));
         assert!(has_control_characters("line\nbreak"));
         assert!(!has_control_characters("Ünïcödé – fine"));
+    }
+
+    #[test]
+    fn bidi_controls_and_zero_width_characters_are_hidden_characters() {
+        let hidden = [
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{200B}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{E0041}',
+        ];
+        for c in hidden {
+            assert!(
+                has_control_characters(&format!("Ada{c}")),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        for fine in [
+            "Zoë",
+            "Ōsaka",
+            "محمد",
+            "李小龍",
+            "O'Brien-Smith",
+            "Ada Lovelace",
+        ] {
+            assert!(!has_control_characters(fine), "{fine}");
+        }
     }
 
     #[test]

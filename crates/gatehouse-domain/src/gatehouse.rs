@@ -39,7 +39,7 @@ impl Gatehouse {
     ) -> Result<Self> {
         let pool = Pool::connect(config).await?;
         tokio::task::spawn_blocking(crate::password::warm_up).await?;
-        Ok(Gatehouse {
+        let gatehouse = Gatehouse {
             inner: Arc::new(Inner {
                 pool,
                 secrets,
@@ -48,7 +48,9 @@ impl Gatehouse {
                 #[cfg(feature = "fail-points")]
                 fail_at: std::sync::Mutex::new(None),
             }),
-        })
+        };
+        gatehouse.run_data_steps().await?;
+        Ok(gatehouse)
     }
 
     /// Closes the pool; in-flight operations finish first.

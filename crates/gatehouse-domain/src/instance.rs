@@ -235,7 +235,7 @@ impl Gatehouse {
         );
         let admin = UserFields {
             username: request.username.as_deref(),
-            email: &request.email,
+            email: Some(&request.email),
             password: request.password,
             first_name: Some(&request.first_name),
             last_name: request.last_name.as_deref(),
@@ -280,6 +280,8 @@ impl Gatehouse {
                 created_by: Some(admin_id),
             };
             tx.insert_account(&account).await?;
+            let mut admin = admin;
+            admin.settle_username(tx).await?;
             let admin = admin.into_row(admin_id, account_id, hash, now, None, true);
             crate::user::insert(tx, &admin).await?;
             tx.insert_signing_key(&keys.row(now)).await?;

@@ -1,4 +1,4 @@
-//! People's names: trimmed, no control characters, bounded length.
+//! People's names: trimmed, no control or invisible formatting characters, bounded length.
 
 use crate::fields::FieldError;
 
@@ -21,11 +21,11 @@ impl PersonName {
         if length == 0 {
             return Err(FieldError::new("name", "required", "Enter a name."));
         }
-        if name.chars().any(char::is_control) {
+        if crate::fields::has_control_characters(name) {
             return Err(FieldError::new(
                 "name",
                 "invalid_characters",
-                "Names cannot contain control characters.",
+                "Names cannot contain control or invisible formatting characters.",
             ));
         }
         if length < min {
@@ -94,6 +94,16 @@ mod tests {
             PersonName::parse("Ada\u{7}").unwrap_err().code,
             "invalid_characters"
         );
+    }
+
+    #[test]
+    fn a_right_to_left_override_or_zero_width_space_is_refused() {
+        for bad in ["Ada\u{202E}reversed", "A\u{200B}da"] {
+            assert_eq!(
+                PersonName::parse(bad).unwrap_err().code,
+                "invalid_characters"
+            );
+        }
     }
 
     #[test]

@@ -1,11 +1,18 @@
-//! Usernames: 3–150 characters of `[a-zA-Z0-9_.-]`, unique case-insensitively.
+//! Usernames: 3–150 characters of `[a-zA-Z0-9_.-]` (after NFKC, so a fullwidth
+//! `ＡＤＡ` is the username `ADA`), unique by [`login_key`].
 
 use std::fmt;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::fields::FieldError;
+use crate::login_key::login_key;
 
 pub const MIN_LENGTH: usize = 3;
 pub const MAX_LENGTH: usize = 150;
+/// The characters a username is made of (ECMA-262 and Python `re` alike), as the
+/// OpenAPI document states it.
+pub const PATTERN: &str = "^[a-zA-Z0-9_.-]+$";
 
 /// A valid username. Exists only if it passed every rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,6 +20,10 @@ pub struct Username(String);
 
 impl Username {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
+        // Compatibility forms (fullwidth letters, the Kelvin sign) become what they
+        // look like, so they cannot make a lookalike of an existing username.
+        let normalized: String = input.nfkc().collect();
+        let input = normalized.as_str();
         let length = input.chars().count();
         if input.is_empty() {
             return Err(FieldError::new("username", "required", "Enter a username."));
@@ -54,9 +65,9 @@ impl Username {
         &self.0
     }
 
-    /// The case-insensitive key the uniqueness constraint is on.
+    /// The key the uniqueness constraint is on (see [`login_key`]).
     pub fn key(&self) -> String {
-        self.0.to_ascii_lowercase()
+        login_key(&self.0)
     }
 }
 
@@ -102,6 +113,21 @@ mod tests {
     #[test]
     fn dots_dashes_underscores_and_digits_are_allowed() {
         assert!(Username::parse("j.doe-2_admin").is_ok());
+    }
+
+    #[test]
+    fn a_fullwidth_username_is_stored_in_its_ascii_form() {
+        let username = Username::parse("ＡＤＡ").unwrap();
+        assert_eq!((username.as_str(), username.key().as_str()), ("ADA", "ada"));
+    }
+
+    #[test]
+    fn the_pattern_states_the_allowed_characters() {
+        assert_eq!(PATTERN, "^[a-zA-Z0-9_.-]+$");
+        for c in (0u8..128).map(char::from) {
+            let in_pattern = c.is_ascii_alphanumeric() || "_.-".contains(c);
+            assert_eq!(Username::allowed(c), in_pattern, "{c:?}");
+        }
     }
 
     #[test]

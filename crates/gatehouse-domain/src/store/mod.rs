@@ -29,6 +29,7 @@ pub use sqlite::SqliteLimits;
 pub(crate) use throttles::ThrottleStore;
 
 use crate::error::{Error, Result};
+use crate::login_key::login_key;
 
 /// Where the data lives.
 #[derive(Clone)]
@@ -329,8 +330,28 @@ pub(crate) trait Store: Send {
     fn taken(
         &mut self,
         username_key: &str,
-        email_key: &str,
+        email_key: Option<&str>,
     ) -> impl Future<Output = Sql<(bool, bool)>> + Send;
+    /// The username keys that begin with `prefix` (to find a free derived username).
+    fn username_keys_with_prefix(
+        &mut self,
+        prefix: &str,
+    ) -> impl Future<Output = Sql<Vec<String>>> + Send;
+    /// Every user's stored keys, oldest first, for recomputing them (see `rekey`).
+    fn user_keys(&mut self) -> impl Future<Output = Sql<Vec<UserKeysRow>>> + Send;
+    fn set_user_keys(
+        &mut self,
+        id: Uuid,
+        username_key: &str,
+        email_key: Option<&str>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+    /// Claims a one-time data step; false if it ran before (after waiting for a
+    /// concurrent claimer to finish, on PostgreSQL).
+    fn claim_data_step(
+        &mut self,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<bool>> + Send;
     fn users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<Vec<UserRow>>> + Send;
     fn count_users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<i64>> + Send;
     fn count_active_admins(&mut self) -> impl Future<Output = Sql<i64>> + Send;
@@ -528,9 +549,9 @@ macro_rules! impl_store {
                 .bind(row.id)
                 .bind(row.account_id)
                 .bind(&row.username)
-                .bind(row.username.to_ascii_lowercase())
+                .bind(login_key(&row.username))
                 .bind(&row.email)
-                .bind(row.email.to_lowercase())
+                .bind(row.email.as_deref().map(login_key))
                 .bind(&row.first_name)
                 .bind(&row.last_name)
                 .bind(&row.business_role)
@@ -565,7 +586,43 @@ macro_rules! impl_store {
                 .await
             }
 
-            async fn taken(&mut self, username_key: &str, email_key: &str) -> Sql<(bool, bool)> {
+            async fn username_keys_with_prefix(&mut self, prefix: &str) -> Sql<Vec<String>> {
+                let length = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
+                sqlx::query_scalar("select username_key from users where substr(username_key, 1, $2) = $1")
+                    .bind(prefix)
+                    .bind(length)
+                    .fetch_all(&mut *self.0)
+                    .await
+            }
+
+            async fn user_keys(&mut self) -> Sql<Vec<UserKeysRow>> {
+                sqlx::query_as(
+                    "select id, username, username_key, email, email_key from users order by created_at, id",
+                )
+                .fetch_all(&mut *self.0)
+                .await
+            }
+
+            async fn set_user_keys(&mut self, id: Uuid, username_key: &str, email_key: Option<&str>) -> Sql<()> {
+                sqlx::query("update users set username_key = $2, email_key = $3 where id = $1")
+                    .bind(id)
+                    .bind(username_key)
+                    .bind(email_key)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn claim_data_step(&mut self, step: &str, now: DateTime<Utc>) -> Sql<bool> {
+                let done = sqlx::query("insert into data_steps (step, done_at) values ($1, $2) on conflict do nothing")
+                    .bind(step)
+                    .bind(now)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn taken(&mut self, username_key: &str, email_key: Option<&str>) -> Sql<(bool, bool)> {
                 let (username, email): (i64, i64) = sqlx::query_as(
                     "select (select count(*) from users where username_key = $1), \
                             (select count(*) from users where email_key = $2)",

@@ -30,7 +30,8 @@ pub(crate) struct UserRow {
     pub id: Uuid,
     pub account_id: Uuid,
     pub username: String,
-    pub email: String,
+    /// Absent for ordinary users created without one (seed 004).
+    pub email: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub business_role: Option<String>,
@@ -58,6 +59,16 @@ impl std::fmt::Debug for UserRow {
             .field("username", &self.username)
             .finish_non_exhaustive()
     }
+}
+
+/// A user's identity and stored unique keys (see `rekey`).
+#[derive(Clone, sqlx::FromRow)]
+pub(crate) struct UserKeysRow {
+    pub id: Uuid,
+    pub username: String,
+    pub username_key: String,
+    pub email: Option<String>,
+    pub email_key: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

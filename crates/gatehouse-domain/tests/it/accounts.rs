@@ -25,7 +25,7 @@ on_both! {
         assert_eq!(created.account.plan, "oem", "inherits the caller's plan");
         assert_eq!(created.account.metadata, json!({"region": "eu"}));
         assert_eq!(created.user.account_id, created.account.id);
-        assert_eq!(created.user.email, "owner@acme-boats.example.com");
+        assert_eq!(created.user.email.as_deref(), Some("owner@acme-boats.example.com"));
         assert_eq!(created.user.username, "owner");
         assert_eq!(created.user.roles, vec![Role::Viewer]);
         assert_eq!(created.initial_token.name, "Default");

@@ -100,6 +100,26 @@ impl TestDb {
         counts
     }
 
+    /// Runs a statement that returns nothing, on either database.
+    pub async fn execute(&self, sql: &str) {
+        match self {
+            TestDb::Sqlite { path, .. } => {
+                let mut c =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                        .await
+                        .unwrap();
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+            TestDb::Postgres { base, name } => {
+                let (server, _) = base.rsplit_once('/').unwrap();
+                let mut c = sqlx::PgConnection::connect(&format!("{server}/{name}"))
+                    .await
+                    .unwrap();
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+        }
+    }
+
     /// Runs a query returning text values, on either database.
     pub async fn texts(&self, sql: &str) -> Vec<String> {
         match self {
@@ -275,7 +295,7 @@ impl Env {
 pub fn new_user(username: &str, roles: Vec<Role>) -> NewUser {
     NewUser {
         username: username.into(),
-        email: format!("{username}@corp.example.com"),
+        email: Some(format!("{username}@corp.example.com")),
         password: secret(STRONG),
         first_name: Some("Grace".into()),
         last_name: Some("Hopper".into()),

@@ -8,6 +8,8 @@ mod access_tokens;
 mod accounts;
 mod api_tokens;
 mod authorization;
+mod identity;
+mod migrations;
 mod settings;
 mod setup;
 mod sign_in;

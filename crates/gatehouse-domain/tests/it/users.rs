@@ -32,7 +32,7 @@ on_both! {
         let admin = env.setup().await;
         let request = NewUser {
             username: "x y".into(),
-            email: "not-an-email".into(),
+            email: Some("not-an-email".into()),
             password: secret("abc"),
             first_name: Some("\u{7}".into()),
             last_name: None,
@@ -54,12 +54,12 @@ on_both! {
         let admin = env.setup().await;
         env.gh.create_user(&admin.credential, new_user("grace", vec![Role::Viewer])).await.unwrap();
         let mut same_name = new_user("GRACE", vec![Role::Viewer]);
-        same_name.email = "other@corp.example.com".into();
+        same_name.email = Some("other@corp.example.com".into());
         let error = env.gh.create_user(&admin.credential, same_name).await.unwrap_err();
         assert_eq!(codes(&error), vec![("username".into(), "taken".into())]);
         assert_eq!(error.to_problem().status, 409);
         let mut same_email = new_user("other", vec![Role::Viewer]);
-        same_email.email = "Grace@Corp.Example.com".into();
+        same_email.email = Some("Grace@Corp.Example.com".into());
         let error = env.gh.create_user(&admin.credential, same_email).await.unwrap_err();
         assert_eq!(codes(&error), vec![("email".into(), "taken".into())]);
         let both = new_user("Grace", vec![Role::Viewer]);
@@ -77,7 +77,7 @@ on_both! {
         let attempts = contested.into_iter().map(|(username, email)| {
             let (gh, credential) = (env.gh.clone(), admin.credential.clone());
             let mut request = new_user(&username, vec![Role::Viewer]);
-            request.email = email;
+            request.email = Some(email);
             async move { gh.create_user(&credential, request).await }
         });
         let results = spawn_all(attempts).await;
@@ -92,7 +92,7 @@ on_both! {
     async fn a_blocked_email_domain_is_refused_for_new_users(env) {
         let admin = env.setup().await;
         let mut request = new_user("grace", vec![Role::Viewer]);
-        request.email = "grace@mail.yahoo.com".into();
+        request.email = Some("grace@mail.yahoo.com".into());
         let error = env.gh.create_user(&admin.credential, request).await.unwrap_err();
         assert_eq!(codes(&error), vec![("email".into(), "blocked_domain".into())]);
     }

@@ -44,8 +44,8 @@ pub use login_key::login_key;
 pub use password::Password;
 pub use policy::{evaluate, PasswordContext, PasswordPolicy, PolicyPreset, PolicyReport};
 pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreError};
-pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};
 pub use sign_in_throttle::SignInSource;
+pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};
 pub use user::{NewAdmin, NewUser, Page, PasswordReset, Role, UserQuery, UserStatus, UserView};
 pub use username::Username;
 

@@ -108,16 +108,15 @@ impl Source {
     }
 }
 
-/// A login as the core looks it up (trimmed, lower-cased), kept only as its SHA-256:
-/// the map's memory does not grow with what a client sends, and holds no usernames.
-// TODO(lead): if the core's login normalisation changes (NFKC + case fold), use the
-// core's function here so variants of one login share one bucket.
+/// A login as the core looks it up ([`gatehouse_domain::login_key`]: NFKC, case fold,
+/// UTS #46 domain), kept only as its SHA-256, so variants of one login share one bucket,
+/// the map's memory does not grow with what a client sends, and it holds no usernames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LoginKey([u8; 32]);
 
 impl LoginKey {
     pub fn of(login: &str) -> LoginKey {
-        LoginKey(Sha256::digest(login.trim().to_lowercase().as_bytes()).into())
+        LoginKey(Sha256::digest(gatehouse_domain::login_key(login).as_bytes()).into())
     }
 }
 
@@ -267,7 +266,8 @@ impl RateLimiter {
 }
 
 /// Passes when the client's address may try another sign-in; checked before the body.
-pub struct SignInSourceAllowed;
+/// Holds that address (`None` when the router runs without connection info).
+pub struct SignInSourceAllowed(pub Option<IpAddr>);
 
 impl FromRequestParts<AppState> for SignInSourceAllowed {
     type Rejection = ApiError;
@@ -279,7 +279,7 @@ impl FromRequestParts<AppState> for SignInSourceAllowed {
             .sign_in_sources
             .take(Source::of(ip))
             .map_err(gatehouse_domain::Error::from)?;
-        Ok(SignInSourceAllowed)
+        Ok(SignInSourceAllowed(ip))
     }
 }
 

@@ -258,8 +258,7 @@ pub async fn audit_events(
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     State(state): State<AppState>,
-    _source: SignInSourceAllowed,
-    ClientIp(ip): ClientIp,
+    SignInSourceAllowed(ip): SignInSourceAllowed,
     ApiJson(request): ApiJson<SignIn>,
 ) -> ApiResult<(StatusCode, Json<SignedIn>)> {
     state.limiter.sign_in_login(&request.login)?;

@@ -20,6 +20,7 @@ use crate::fields::{FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::secrets::OneTimeSecret;
+use crate::sign_in_throttle::{self as throttle, SourceKey};
 use crate::store::{transaction, ApiTokenRow, ListedApiTokenRow, Mode, Store};
 
 mod lifetime;
@@ -355,13 +356,15 @@ impl Gatehouse {
         request: &NewApiToken,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (caller, settings) = transaction!(self.pool(), Mode::Read, |tx| async {
+        let source = SourceKey::session(credential);
+        let (caller, settings, refused) = transaction!(self.pool(), Mode::Read, |tx| async {
             let caller = self.authenticate(tx, credential, false).await?;
             if caller.must_change_password {
                 return Err(Error::PasswordChangeRequired);
             }
             let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
-            Ok::<_, Error>((caller, instance.settings.0))
+            let refused = throttle::refusal(tx, &caller, &source, now).await?;
+            Ok::<_, Error>((caller, instance.settings.0, refused))
         })?;
         let mut errors = FieldErrors::default();
         errors.check_all(parse_new(request, &settings, now).map_err(|e| e.field_errors().to_vec()));
@@ -373,27 +376,28 @@ impl Gatehouse {
         let Some(password) = password else {
             return errors.finish();
         };
-        let verified = password::verify(password, Some(caller.password_hash.clone())).await?;
-        if caller.locked_until.is_some_and(|until| until > now) {
+        // As at sign-in: a refused session's guess is not checked, at the same cost.
+        let stored = refused.is_none().then(|| caller.password_hash.clone());
+        let verified = password::verify(password, stored).await?;
+        if refused.is_some() {
             errors.push(FieldError::new(
                 "current_password",
                 "locked",
                 "Too many wrong passwords. Try again later.",
             ));
         } else if !verified {
-            // Counted as change_password counts a wrong current password.
-            let lock_until = now + chrono::Duration::minutes(i64::from(settings.lockout_minutes));
-            let threshold = i32::try_from(settings.lockout_threshold).unwrap_or(i32::MAX);
+            // Throttled per session and counted toward the username's ceiling, as
+            // wrong current passwords in a password change are.
             transaction!(self.pool(), Mode::Write, |tx| async {
-                tx.record_failed_sign_in(caller.id, threshold, lock_until)
-                    .await?;
+                let counted =
+                    throttle::record_failure(tx, caller.id, &source, &settings, now).await?;
                 audit::record(
                     tx,
                     now,
                     Some(caller.id),
                     "api_token.password_confirmation_failed",
                     ("user", Some(caller.id.to_string())),
-                    serde_json::json!({}),
+                    serde_json::json!({ "counted": counted }),
                 )
                 .await
             })?;

@@ -99,7 +99,7 @@ on_both! {
         assert_eq!(env.db.texts(&keys("wide")).await, vec!["wide@corp.example.com"]);
         assert_eq!(env.db.texts(&keys("plain")).await, vec!["plainmail@corp.example.com"]);
         assert_eq!(env.db.texts(&keys("lookalike")).await, vec!["ｐlainmail@corp.example.com"], "the newer lookalike keeps its old key");
-        let signed_in = desktop.sign_in(SignIn { login: "WIDE@corp.example.com".into(), password: secret(STRONG) }).await.unwrap();
+        let signed_in = desktop.sign_in(SignIn { login: "WIDE@corp.example.com".into(), password: secret(STRONG) }, SignInSource::Desktop).await.unwrap();
         assert_eq!(signed_in.user.username, "wide");
         // Once only: a key changed by hand afterwards is left alone by the next connect.
         env.db.execute("update users set email_key = 'ｗide@corp.example.com' where username = 'wide'").await;

@@ -13,6 +13,6 @@ mod migrations;
 mod settings;
 mod setup;
 mod sign_in;
-mod storage_faults;
 mod sign_in_throttle;
+mod storage_faults;
 mod users;

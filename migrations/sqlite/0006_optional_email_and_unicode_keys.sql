@@ -49,21 +49,25 @@ create table users (
     created_at text not null,
     created_by blob references users (id),
     updated_at text not null,
-    -- from 0002: access tokens issued before this moment are refused.
-    sessions_valid_after text
+    -- from 0002: when the user's sessions last ended (no longer read since 0005).
+    sessions_valid_after text,
+    -- from 0005: the session generation every access token carries (`sgen`).
+    session_generation integer not null default 0
 );
 
 insert into users (
     id, account_id, username, username_key, email, email_key, first_name, last_name,
     business_role, status, email_confirmed_at, preferences, password_hash,
     must_change_password, failed_sign_ins, locked_until, role_admin, role_editor,
-    role_viewer, created_at, created_by, updated_at, sessions_valid_after
+    role_viewer, created_at, created_by, updated_at, sessions_valid_after,
+    session_generation
 )
 select
     id, account_id, username, username_key, email, email_key, first_name, last_name,
     business_role, status, email_confirmed_at, preferences, password_hash,
     must_change_password, failed_sign_ins, locked_until, role_admin, role_editor,
-    role_viewer, created_at, created_by, updated_at, sessions_valid_after
+    role_viewer, created_at, created_by, updated_at, sessions_valid_after,
+    session_generation
 from users_before_0006
 order by rowid;
 

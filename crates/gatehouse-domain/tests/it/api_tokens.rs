@@ -158,19 +158,22 @@ on_both! {
         assert_eq!(codes(&error), vec![("name".into(), "required".into()), ("current_password".into(), "incorrect".into())]);
     }
 
-    async fn wrong_passwords_for_a_token_count_toward_the_sign_in_lock(env) {
+    async fn wrong_passwords_for_a_token_make_that_session_wait_but_not_a_fresh_sign_in(env) {
         let admin = env.setup().await;
         allow_never(&env, &admin).await;
         for _ in 0..5 {
             let error = env.gh.create_api_token(&admin.credential, forever("forever", "Not-The-Password-1")).await.unwrap_err();
             assert_eq!(codes(&error), vec![("current_password".into(), "incorrect".into())]);
         }
-        // Locked now: the right password neither signs in nor makes the token.
-        assert!(matches!(env.sign_in("ada", ADMIN_PASSWORD).await.unwrap_err(), Error::InvalidCredentials));
+        // This session must wait now: even the right password makes no token.
         let error = env.gh.create_api_token(&admin.credential, forever("forever", ADMIN_PASSWORD)).await.unwrap_err();
         assert_eq!(codes(&error), vec![("current_password".into(), "locked".into())]);
         assert_eq!(env.db.count("api_tokens").await, 0);
         assert_eq!(actions(&env).await.iter().filter(|a| *a == "api_token.password_confirmation_failed").count(), 5);
+        // The guesses counted toward the username's ceiling, but a stolen session's
+        // guessing does not keep the holder of the password from signing in afresh.
+        assert_eq!(env.gh.user(&admin.credential, admin.user.id).await.unwrap().failed_sign_ins, 5);
+        env.sign_in("ada", ADMIN_PASSWORD).await.expect("a fresh sign-in from the desktop");
     }
 
     async fn an_admins_reset_revokes_the_users_working_api_tokens_and_says_how_many(env) {

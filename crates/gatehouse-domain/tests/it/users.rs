@@ -82,7 +82,7 @@ on_both! {
         });
         let results = spawn_all(attempts).await;
         let wins = results.iter().filter(|r| r.is_ok()).count();
-        assert!(results.iter().all(|r| r.is_ok() || matches!(r, Err(Error::Conflict(_)))), "only conflicts may fail");
+        assert!(results.iter().all(|r| r.is_ok() || matches!(r, Err(Error::Conflict(_)))), "only conflicts may fail: {:?}", results.iter().filter_map(|r| r.as_ref().err()).filter(|e| !matches!(e, Error::Conflict(_))).collect::<Vec<_>>());
         // One creation per contested value wins: one "same" username, one "same@" email.
         assert_eq!(wins, 2);
         assert_eq!(env.db.texts("select username from users where username_key = 'same'").await.len(), 1);

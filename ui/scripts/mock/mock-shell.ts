@@ -76,7 +76,7 @@ function makeUser(over: Partial<UserView>): UserView {
 
 export function installMockShell(scenario: string): void {
   const settings: Settings = {
-    password_policy: { ...RECOMMENDED }, access_token_minutes: 60, api_token_days: 90, lockout_threshold: 5, lockout_minutes: 15,
+    password_policy: { ...RECOMMENDED }, access_token_minutes: 60, api_token_days: 90, api_token_max_days: 365, lockout_threshold: 5, lockout_minutes: 15,
     blocked_email_domains: ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"],
   };
   const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
@@ -105,8 +105,8 @@ export function installMockShell(scenario: string): void {
       }));
     });
     tokens.push(
-      { id: "tok_1", name: "CI deploys", prefix: "gth_Ab3x", user_id: admin.id, account_id: "acc_1", created_at: "2026-04-02T10:00:00Z", created_by: admin.id, expires_at: "2026-07-01T10:00:00Z", last_used_at: "2026-11-20T08:31:00Z", revoked_at: null, state: "active" },
-      { id: "tok_2", name: "Old laptop", prefix: "gth_Zq91", user_id: admin.id, account_id: "acc_1", created_at: "2026-01-05T10:00:00Z", created_by: admin.id, expires_at: null, last_used_at: null, revoked_at: "2026-02-01T10:00:00Z", state: "revoked" },
+      { id: "tok_1", name: "CI deploys", prefix: "gth_Ab3x", user_id: admin.id, owner_username: admin.username, account_id: "acc_1", created_at: "2026-04-02T10:00:00Z", created_by: admin.id, created_by_username: admin.username, expires_at: "2026-07-01T10:00:00Z", last_used_at: "2026-11-20T08:31:00Z", revoked_at: null, state: "active" },
+      { id: "tok_2", name: "Old laptop", prefix: "gth_Zq91", user_id: admin.id, owner_username: admin.username, account_id: "acc_1", created_at: "2026-01-05T10:00:00Z", created_by: admin.id, created_by_username: admin.username, expires_at: null, last_used_at: null, revoked_at: "2026-02-01T10:00:00Z", state: "revoked" },
     );
     if (scenario === "signed-in" || scenario === "must-change") {
       state.session = { user: { ...admin, must_change_password: scenario === "must-change" }, must_change_password: scenario === "must-change", expires_at: new Date(Date.now() + 3600_000).toISOString() };
@@ -188,7 +188,7 @@ export function installMockShell(scenario: string): void {
     },
     set_user_status: (a) => { const u = users.find((x) => x.id === a.id)!; u.status = a.status as UserView["status"]; return u; },
     set_user_roles: (a) => { const u = users.find((x) => x.id === a.id)!; u.roles = a.roles as UserView["roles"]; return u; },
-    reset_user_password: (a) => { const u = users.find((x) => x.id === a.id)!; u.must_change_password = true; return { user: u, temporary_password: "Tmp-" + secret("x").slice(2, 18) }; },
+    reset_user_password: (a) => { const u = users.find((x) => x.id === a.id)!; u.must_change_password = true; return { user: u, temporary_password: "Tmp-" + secret("x").slice(2, 18), revoked_api_tokens: 0 }; },
     unlock_user: (a) => { const u = users.find((x) => x.id === a.id)!; u.locked_until = null; u.failed_sign_ins = 0; return u; },
     list_accounts: (a) => ({ items: accounts.slice(Number(a.offset), Number(a.offset) + Number(a.limit)), total: accounts.length, next_cursor: null }),
     create_account: (a) => {
@@ -197,13 +197,13 @@ export function installMockShell(scenario: string): void {
       accounts.push(account);
       const user = makeUser({ account_id: account.id, username: r.username, email: r.email ?? `${r.username}@example.test`, first_name: r.first_name, last_name: r.last_name, roles: ["admin"] });
       users.push(user);
-      const token: ApiTokenView = { id: id("tok"), name: r.token_name ?? "Default", prefix: "gth_K2pQ", user_id: user.id, account_id: account.id, created_at: now(), created_by: null, expires_at: new Date(Date.now() + 90 * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
+      const token: ApiTokenView = { id: id("tok"), name: r.token_name ?? "Default", prefix: "gth_K2pQ", user_id: user.id, owner_username: user.username, account_id: account.id, created_at: now(), created_by: state.session?.user.id ?? null, created_by_username: state.session?.user.username ?? null, expires_at: new Date(Date.now() + 90 * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
       return { account, user, initial_token: token, initial_token_secret: secret("gth"), replayed: false };
     },
     list_api_tokens: () => tokens,
     create_api_token: (a) => {
       const r = a.request as { name: string; expires_in_days: number | null; never_expires: boolean };
-      const t: ApiTokenView = { id: id("tok"), name: r.name, prefix: "gth_P0w3", user_id: state.session!.user.id, account_id: "acc_1", created_at: now(), created_by: null, expires_at: r.never_expires ? null : new Date(Date.now() + (r.expires_in_days ?? settings.api_token_days) * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
+      const t: ApiTokenView = { id: id("tok"), name: r.name, prefix: "gth_P0w3", user_id: state.session!.user.id, owner_username: state.session!.user.username, account_id: "acc_1", created_at: now(), created_by: state.session!.user.id, created_by_username: state.session!.user.username, expires_at: r.never_expires ? null : new Date(Date.now() + (r.expires_in_days ?? settings.api_token_days) * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
       tokens.unshift(t);
       return { token: t, secret: secret("gth") };
     },

@@ -8,4 +8,12 @@ export type ApiTokenView = { id: string, name: string,
 /**
  * The first characters of the secret, to tell tokens apart (e.g. `gth_Ab3x…`).
  */
-prefix: string, user_id: string, account_id: string, created_at: string, created_by: string | null, expires_at: string | null, last_used_at: string | null, revoked_at: string | null, state: TokenState, };
+prefix: string, 
+/**
+ * The owner: whose token it is.
+ */
+user_id: string, owner_username: string, account_id: string, created_at: string, 
+/**
+ * Who created it: the owner, or an admin who created it for them.
+ */
+created_by: string | null, created_by_username: string | null, expires_at: string | null, last_used_at: string | null, revoked_at: string | null, state: TokenState, };

@@ -2,10 +2,17 @@
 
 /**
  * "Create API token". Without `expires_in_days` the instance's default lifetime
- * applies; a token that never expires must be asked for with `never_expires`.
+ * applies; a token that never expires must be asked for with `never_expires`, is
+ * possible only when the instance sets no lifetime limit, and needs the caller's
+ * `current_password`.
  */
 export type NewApiToken = { name: string, expires_in_days: number | null, never_expires: boolean, 
 /**
  * Admins may create a token for another user; defaults to the caller.
  */
-user_id: string | null, };
+user_id: string | null, 
+/**
+ * The caller's own password (not the owner's): required with `never_expires`,
+ * ignored otherwise.
+ */
+current_password: string | null, };

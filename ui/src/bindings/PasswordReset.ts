@@ -4,4 +4,9 @@ import type { UserView } from "./UserView";
 /**
  * A temporary password set by an admin, shown once when it was generated.
  */
-export type PasswordReset = { user: UserView, temporary_password: string | null, };
+export type PasswordReset = { user: UserView, temporary_password: string | null, 
+/**
+ * How many of the user's API tokens the reset revoked: every one that still
+ * worked, as whoever held the user's password may have made them.
+ */
+revoked_api_tokens: number, };

@@ -138,11 +138,11 @@ describe("API tokens", () => {
   beforeEach(() => resetInvoke());
 
   const token: ApiTokenView = {
-    id: "t1", name: "CI", prefix: "gth_Ab3x", user_id: "u1", account_id: "a1", created_at: "2026-01-01T00:00:00Z", created_by: null,
-    expires_at: null, last_used_at: null, revoked_at: null, state: "active",
+    id: "t1", name: "CI", prefix: "gth_Ab3x", user_id: "u1", owner_username: "jdoe", account_id: "a1", created_at: "2026-01-01T00:00:00Z",
+    created_by: "u1", created_by_username: "jdoe", expires_at: null, last_used_at: null, revoked_at: null, state: "active",
   };
 
-  it("creates a never-expiring token, shows its secret once, and revokes only after confirmation", async () => {
+  it("creates a never-expiring token with the user's password, shows its secret once, and revokes only after confirmation", async () => {
     let list = [token];
     onInvoke((cmd, args) => {
       switch (cmd) {
@@ -163,10 +163,13 @@ describe("API tokens", () => {
     await userEvent.click(screen.getByTestId("new-token"));
     await userEvent.type(screen.getByTestId("token-name"), "Backup");
     await userEvent.click(screen.getByTestId("token-expiry-never"));
+    // "Never" asks for the password first.
+    expect(screen.getByTestId("token-submit")).toBeDisabled();
+    await userEvent.type(screen.getByTestId("token-current-password"), "my-password");
     await userEvent.click(screen.getByTestId("token-submit"));
     expect(await screen.findByTestId("token-value")).toHaveTextContent("gth_new_secret");
     expect(calls.find((c) => c.command === "create_api_token")?.args).toEqual({
-      request: { name: "Backup", expires_in_days: null, never_expires: true, user_id: null },
+      request: { name: "Backup", expires_in_days: null, never_expires: true, user_id: null, current_password: "my-password" },
     });
     await userEvent.click(screen.getByTestId("confirm-saved"));
     await userEvent.click(screen.getByTestId("close-dialog"));
@@ -182,5 +185,81 @@ describe("API tokens", () => {
     await userEvent.click(screen.getByTestId("confirm-ok"));
     await waitFor(() => expect(calls.find((c) => c.command === "revoke_api_token")?.args).toEqual({ id: "t1" }));
     await waitFor(() => expect(within(screen.getAllByTestId("token-row")[1]!).getByText("revoked")).toBeInTheDocument());
+  });
+
+  it("shows who made a token made for the user, and nothing for their own", async () => {
+    const planted: ApiTokenView = { ...token, id: "t2", name: "Planted", created_by: "u9", created_by_username: "ada" };
+    onInvoke((cmd) => (cmd === "list_api_tokens" ? Promise.resolve([planted, token]) : Promise.reject(problem())));
+    wrap(<TokensScreen />);
+    const rows = await screen.findAllByTestId("token-row");
+    expect(within(rows[0]!).getByTestId("token-created-by")).toHaveTextContent("Created by ada");
+    expect(within(rows[1]!).queryByTestId("token-created-by")).toBeNull();
+  });
+
+  it("offers no never-expiring token under the instance's lifetime limit, and shows the password's field error", async () => {
+    onInvoke((cmd) => {
+      switch (cmd) {
+        case "list_api_tokens":
+          return Promise.resolve([token]);
+        case "get_settings":
+          return Promise.resolve({ api_token_max_days: 365 });
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    wrap(<TokensScreen />);
+    await screen.findAllByTestId("token-row");
+    await userEvent.click(screen.getByTestId("new-token"));
+    await waitFor(() => expect(screen.getByTestId("token-expiry-never")).toBeDisabled());
+    expect(screen.getByTestId("token-limit")).toHaveTextContent("at most 365 days");
+    await userEvent.type(screen.getByTestId("token-name"), "Long");
+    await userEvent.clear(screen.getByTestId("token-days"));
+    await userEvent.type(screen.getByTestId("token-days"), "366");
+    expect(screen.getByTestId("token-submit")).toBeDisabled();
+  });
+
+  it("shows a wrong password beside the password field", async () => {
+    onInvoke((cmd) => {
+      switch (cmd) {
+        case "list_api_tokens":
+          return Promise.resolve([token]);
+        case "get_settings":
+          return Promise.resolve({ api_token_max_days: null });
+        case "create_api_token":
+          return Promise.reject(problem({ errors: [{ field: "current_password", code: "incorrect", message: "This is not your current password." }] }));
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    wrap(<TokensScreen />);
+    await screen.findAllByTestId("token-row");
+    await userEvent.click(screen.getByTestId("new-token"));
+    await userEvent.type(screen.getByTestId("token-name"), "Backup");
+    await userEvent.click(screen.getByTestId("token-expiry-never"));
+    await userEvent.type(screen.getByTestId("token-current-password"), "wrong");
+    await userEvent.click(screen.getByTestId("token-submit"));
+    expect(await screen.findByTestId("token-current-password-error")).toHaveTextContent("This is not your current password.");
+  });
+});
+
+describe("password reset", () => {
+  beforeEach(() => resetInvoke());
+
+  it("says how many API tokens the reset revoked", async () => {
+    onInvoke((cmd) => {
+      switch (cmd) {
+        case "get_user":
+          return Promise.resolve(user());
+        case "reset_user_password":
+          return Promise.resolve({ user: user({ must_change_password: true }), temporary_password: "Temp-Pass-123", revoked_api_tokens: 2 });
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    wrap(<UserDetail id="u1" onBack={() => undefined} />);
+    await userEvent.click(await screen.findByTestId("user-reset-password"));
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    expect(await screen.findByTestId("reset-revoked-tokens")).toHaveTextContent("2 API tokens were revoked.");
+    expect(screen.getByText(/^Password reset\..*2 API tokens were revoked\.$/)).toBeInTheDocument();
   });
 });

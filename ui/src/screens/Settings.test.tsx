@@ -15,7 +15,7 @@ const settings: Settings = {
     min_length: 12, max_length: 128, require_uppercase: false, require_lowercase: false, require_digit: false, require_special: false,
     min_character_classes: 0, forbid_whitespace: false, forbid_personal_info: true, min_strength_score: 3, forbid_common: true,
   },
-  access_token_minutes: 60, api_token_days: 90, lockout_threshold: 5, lockout_minutes: 15, blocked_email_domains: ["gmail.com"],
+  access_token_minutes: 60, api_token_days: 90, api_token_max_days: 365, lockout_threshold: 5, lockout_minutes: 15, blocked_email_domains: ["gmail.com"],
 };
 const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
 
@@ -170,5 +170,23 @@ describe("settings", () => {
     expect(calls.find((c) => c.command === "update_settings")?.args?.settings).toMatchObject({
       password_policy: { min_length: 12, max_length: 64, min_character_classes: 2 },
     });
+  });
+
+  it("edits the API token lifetime limit: no default beyond it, and no limit sends null", async () => {
+    shell();
+    renderSettings();
+    const max = await screen.findByTestId("settings-api-token-max-days");
+    const save = screen.getByTestId("settings-save");
+    await userEvent.clear(max);
+    await userEvent.type(max, "30");
+    expect(screen.getByTestId("settings-api-token-days-error")).toHaveTextContent("Enter at most the longest lifetime (30 days).");
+    expect(save).toBeDisabled();
+
+    await userEvent.click(screen.getByTestId("settings-api-token-unlimited"));
+    expect(screen.queryByTestId("settings-api-token-max-days")).toBeNull();
+    expect(screen.queryByTestId("settings-api-token-days-error")).toBeNull();
+    await userEvent.click(save);
+    await waitFor(() => expect(commands()).toEqual(["set_preferences", "update_settings"]));
+    expect(calls.find((c) => c.command === "update_settings")?.args?.settings).toMatchObject({ api_token_days: 90, api_token_max_days: null });
   });
 });

@@ -14,6 +14,7 @@ import { localPolicyErrors, policyErrors, rangeError } from "../lib/password";
 type Numbers = {
   access_token_minutes: string;
   api_token_days: string;
+  api_token_max_days: string;
   lockout_threshold: string;
   lockout_minutes: string;
   clipboard_clear_seconds: string;
@@ -23,6 +24,7 @@ type Numbers = {
 const RANGES: Record<keyof Numbers, { min: number; max: number }> = {
   access_token_minutes: { min: 5, max: 1440 },
   api_token_days: { min: 1, max: 3650 },
+  api_token_max_days: { min: 1, max: 3650 },
   lockout_threshold: { min: 3, max: 100 },
   lockout_minutes: { min: 1, max: 1440 },
   clipboard_clear_seconds: { min: 5, max: 600 },
@@ -30,12 +32,17 @@ const RANGES: Record<keyof Numbers, { min: number; max: number }> = {
 
 const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
 
-function localNumberErrors(nums: Numbers): Record<string, string> {
+function localNumberErrors(nums: Numbers, unlimited: boolean): Record<string, string> {
   const out: Record<string, string> = {};
+  const value = (k: keyof Numbers) => (/^\d+$/.test(nums[k].trim()) ? Number(nums[k].trim()) : Number.NaN);
   for (const k of Object.keys(RANGES) as (keyof Numbers)[]) {
-    const v = nums[k].trim();
-    const err = rangeError(/^\d+$/.test(v) ? Number(v) : Number.NaN, RANGES[k].min, RANGES[k].max);
+    if (k === "api_token_max_days" && unlimited) continue;
+    const err = rangeError(value(k), RANGES[k].min, RANGES[k].max);
     if (err) out[k] = err;
+  }
+  // New tokens' default lifetime must fit within the limit, as the core checks.
+  if (!unlimited && !out.api_token_days && !out.api_token_max_days && value("api_token_days") > value("api_token_max_days")) {
+    out.api_token_days = `Enter at most the longest lifetime (${value("api_token_max_days")} days).`;
   }
   return out;
 }
@@ -48,6 +55,8 @@ export function SettingsScreen() {
   const [checkedPolicy, setCheckedPolicy] = useState<PasswordPolicy | null>(null);
   const [presets, setPresets] = useState<PresetInfo[]>([]);
   const [nums, setNums] = useState<Numbers | null>(null);
+  // No limit on API token lifetime: tokens that never expire may be made.
+  const [unlimited, setUnlimited] = useState(false);
   const [domains, setDomains] = useState("");
   const [preview, setPreview] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -64,9 +73,11 @@ export function SettingsScreen() {
         setCheckedPolicy(s.password_policy);
         setPresets(p);
         setDomains(s.blocked_email_domains.join("\n"));
+        setUnlimited(s.api_token_max_days === null);
         setNums({
           access_token_minutes: String(s.access_token_minutes),
           api_token_days: String(s.api_token_days),
+          api_token_max_days: String(s.api_token_max_days ?? 365),
           lockout_threshold: String(s.lockout_threshold),
           lockout_minutes: String(s.lockout_minutes),
           clipboard_clear_seconds: String(prefs.clipboard_clear_seconds),
@@ -84,7 +95,7 @@ export function SettingsScreen() {
   const pErrs = policyErrors(errs);
 
   // First line of defence only: nothing the shell would refuse unexplained is sent.
-  const localErrors = nums ? localNumberErrors(nums) : {};
+  const localErrors = nums ? localNumberErrors(nums, unlimited) : {};
   const policyOk = policy !== null && Object.keys(localPolicyErrors(policy)).length === 0;
   const localOk = Object.keys(localErrors).length === 0 && policyOk;
 
@@ -102,6 +113,7 @@ export function SettingsScreen() {
         password_policy: policy,
         access_token_minutes: Number(nums.access_token_minutes),
         api_token_days: Number(nums.api_token_days),
+        api_token_max_days: unlimited ? null : Number(nums.api_token_max_days),
         lockout_threshold: Number(nums.lockout_threshold),
         lockout_minutes: Number(nums.lockout_minutes),
         blocked_email_domains: domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean),
@@ -177,7 +189,21 @@ export function SettingsScreen() {
           <div className="card">
             <h2>Sessions and tokens</h2>
             {num("access_token_minutes", "Sign-in session (minutes)", "5–1440 minutes.")}
-            {num("api_token_days", "New API tokens last (days)", "1–3650 days, unless chosen otherwise.")}
+            {num("api_token_days", "New API tokens last (days)", "1–3650 days and within the longest lifetime, unless chosen otherwise.")}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={unlimited}
+                onChange={(e) => {
+                  setUnlimited(e.target.checked);
+                  setSaved(false);
+                }}
+                data-testid="settings-api-token-unlimited"
+              />
+              No limit on API token lifetime (tokens that never expire are allowed, with the creator's password)
+            </label>
+            {!unlimited && num("api_token_max_days", "Longest API token lifetime (days)", "1–3650 days. No token may be made to live longer, nor to never expire.")}
+            {unlimited && errs.api_token_max_days && <p className="field-error">{errs.api_token_max_days}</p>}
           </div>
           <div className="card">
             <h2>Failed sign-ins</h2>

@@ -9,8 +9,18 @@ import { Field, FormError } from "../components/Field";
 import { SecretDialog } from "../components/SecretBox";
 import { formatDate, formatDateTime } from "../lib/format";
 
+/** The instance's lifetime limit: days, `null` for none, `undefined` while unknown (the core judges). */
+type Limit = number | null | undefined;
+
+/** Who made a token, when it was not its owner (an admin making one for them). */
+function createdByOther(t: ApiTokenView): string | null {
+  if (t.created_by === null || t.created_by === t.user_id) return null;
+  return t.created_by_username ?? "a deleted user";
+}
+
 export function TokensScreen() {
   const [tokens, setTokens] = useState<ApiTokenView[] | null>(null);
+  const [limit, setLimit] = useState<Limit>(undefined);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedApiToken | null>(null);
@@ -32,6 +42,18 @@ export function TokensScreen() {
       live = false;
     };
   }, [reload]);
+
+  useEffect(() => {
+    let live = true;
+    // Only to offer what the core will accept; without it the core still judges.
+    api.getSettings().then(
+      (s) => live && setLimit(s.api_token_max_days),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   async function revoke(t: ApiTokenView) {
     setBusy(true);
@@ -83,7 +105,14 @@ export function TokensScreen() {
             <tbody>
               {tokens.map((t) => (
                 <tr key={t.id} data-testid="token-row">
-                  <td className="name-cell">{t.name}</td>
+                  <td className="name-cell">
+                    {t.name}
+                    {createdByOther(t) !== null && (
+                      <span className="small muted block" data-testid="token-created-by">
+                        Created by {createdByOther(t)}
+                      </span>
+                    )}
+                  </td>
                   <td>
                     <code>{t.prefix}…</code>
                   </td>
@@ -115,6 +144,7 @@ export function TokensScreen() {
       )}
       {creating && (
         <NewTokenDialog
+          limit={limit}
           onCancel={() => setCreating(false)}
           onCreated={(t) => {
             setCreating(false);
@@ -146,15 +176,21 @@ export function TokensScreen() {
   );
 }
 
-function NewTokenDialog({ onCreated, onCancel }: { onCreated: (t: IssuedApiToken) => void; onCancel: () => void }) {
+type NewTokenProps = { limit: Limit; onCreated: (t: IssuedApiToken) => void; onCancel: () => void };
+
+function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
   const [name, setName] = useState("");
   const [expiry, setExpiry] = useState<"default" | "days" | "never">("default");
   const [days, setDays] = useState("90");
+  const [password, setPassword] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const errs = fieldErrors(problem);
-  const daysOk = expiry !== "days" || (/^\d+$/.test(days) && Number(days) >= 1);
-  const ready = name.trim() !== "" && daysOk && !busy;
+  const maxDays = typeof limit === "number" ? limit : 3650;
+  const neverAllowed = limit === null || limit === undefined;
+  const daysOk = expiry !== "days" || (/^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= maxDays);
+  const passwordOk = expiry !== "never" || password !== "";
+  const ready = name.trim() !== "" && daysOk && passwordOk && !busy;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -168,6 +204,7 @@ function NewTokenDialog({ onCreated, onCancel }: { onCreated: (t: IssuedApiToken
           expires_in_days: expiry === "days" ? Number(days) : null,
           never_expires: expiry === "never",
           user_id: null,
+          current_password: expiry === "never" ? password : null,
         }),
       );
     } catch (err) {
@@ -193,7 +230,7 @@ function NewTokenDialog({ onCreated, onCancel }: { onCreated: (t: IssuedApiToken
               className="inline-number"
               type="number"
               min={1}
-              max={3650}
+              max={maxDays}
               value={days}
               aria-label="Days"
               onChange={(e) => {
@@ -205,11 +242,29 @@ function NewTokenDialog({ onCreated, onCancel }: { onCreated: (t: IssuedApiToken
             days
           </label>
           <label className="check">
-            <input type="radio" name="expiry" checked={expiry === "never"} onChange={() => setExpiry("never")} data-testid="token-expiry-never" />
+            <input type="radio" name="expiry" checked={expiry === "never"} disabled={!neverAllowed} onChange={() => setExpiry("never")} data-testid="token-expiry-never" />
             Never
           </label>
+          {typeof limit === "number" && (
+            <p className="hint" data-testid="token-limit">
+              Tokens live at most {limit} days here (Settings).
+            </p>
+          )}
           {(errs.expires_in_days || errs.never_expires) && <p className="field-error">{errs.expires_in_days ?? errs.never_expires}</p>}
         </fieldset>
+        {expiry === "never" && (
+          <Field
+            label="Your password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            error={errs.current_password}
+            hint="A token that never expires outlives your sessions and password changes, so it needs your password."
+            testId="token-current-password"
+            autoFocus
+          />
+        )}
         <FormError problem={problem} />
         <div className="actions">
           <button type="button" onClick={onCancel}>

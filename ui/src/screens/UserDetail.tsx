@@ -29,6 +29,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const [busy, setBusy] = useState(false);
   const [pending, setPending] = useState<Pending>(null);
   const [temp, setTemp] = useState<string | null>(null);
+  const [revoked, setRevoked] = useState<number | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
 
   useEffect(() => {
@@ -71,8 +72,9 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
     try {
       const r = await api.resetUserPassword(id, chosen);
       setUser(r.user);
+      setRevoked(r.revoked_api_tokens);
       if (r.temporary_password) setTemp(r.temporary_password);
-      setFlash("Password reset. The user must choose a new one at the next sign-in.");
+      setFlash(`Password reset. The user must choose a new one at the next sign-in. ${revokedText(r.revoked_api_tokens)}`);
       setPending(null);
       return null;
     } catch (e) {
@@ -176,7 +178,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <p className="small muted">
                 {self
                   ? "This is you: change your own password with Change password in the sidebar."
-                  : "Sets a temporary password, shown to you once. The user's sessions end and they must choose a new password."}
+                  : "Sets a temporary password, shown to you once. The user's sessions end, their API tokens are revoked, and they must choose a new password."}
               </p>
               <button type="button" disabled={busy || self} onClick={() => setPending({ kind: "reset" })} data-testid="user-reset-password">
                 Reset to a temporary password
@@ -209,10 +211,17 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
           <p>
             Give this password to <strong>{user?.username}</strong> through a safe channel. They must change it when they sign in.
           </p>
+          {revoked !== null && <p data-testid="reset-revoked-tokens">{revokedText(revoked)}</p>}
         </SecretDialog>
       )}
     </section>
   );
+}
+
+/** What a reset did to the user's API tokens. */
+function revokedText(count: number): string {
+  if (count === 0) return "They had no working API tokens.";
+  return count === 1 ? "1 API token was revoked." : `${count} API tokens were revoked.`;
 }
 
 type ResetProps = {
@@ -244,7 +253,7 @@ function ResetPasswordDialog({ user, busy, onCancel, onReset }: ResetProps) {
   return (
     <Dialog title={`Reset the password of ${user.username}?`} onEscape={onCancel}>
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <p>Their current password stops working and their sessions end. They must choose a new one when they next sign in.</p>
+        <p>Their current password stops working, their sessions end and their API tokens are revoked. They must choose a new password when they next sign in.</p>
         <fieldset>
           <legend className="sr-only">Temporary password</legend>
           <label className="check">

@@ -1,5 +1,7 @@
 //! What the app keeps in its config dir: connection profiles and preferences, as
-//! JSON. Neither holds a secret (profile passwords go to the OS keychain).
+//! JSON. Neither holds a secret (profile passwords go to the OS keychain). The
+//! config and data dirs (the data dir holds the local database, with password
+//! hashes) are the user's alone: 0700, their files 0600, whatever the umask.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,13 @@ pub struct AppDirs {
 }
 
 impl AppDirs {
+    /// Creates both dirs if missing and makes them private, also when an older
+    /// version left them readable by others.
+    pub fn make_private(&self) -> std::io::Result<()> {
+        private_dir(&self.config)?;
+        private_dir(&self.data)
+    }
+
     pub fn local_database(&self) -> PathBuf {
         self.data.join("gatehouse.sqlite3")
     }
@@ -61,6 +70,38 @@ fn read_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
     }
 }
 
+/// Creates `dir` (and its missing parents, with the default mode) and makes it 0700.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    match builder.create(dir) {
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+        other => other?,
+    }
+    // The umask may have narrowed the mode only; an existing dir keeps its old one.
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    Ok(())
+}
+
+/// Writes `text` to a new file only its owner may read, replacing an old one.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+
+    let _ = std::fs::remove_file(path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
 /// Writes through a temporary file and a rename, so a crash never leaves half a file.
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Problem> {
     let failed = |error: std::io::Error| {
@@ -71,11 +112,11 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Problem> {
         )
     };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(failed)?;
+        private_dir(dir).map_err(failed)?;
     }
     let text = serde_json::to_string_pretty(value).expect("plain data serializes");
     let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, text).map_err(failed)?;
+    write_private(&temporary, &text).map_err(failed)?;
     std::fs::rename(&temporary, path).map_err(failed)
 }
 
@@ -124,6 +165,49 @@ mod tests {
         dirs.save_profile(profile("prod", "db1")).unwrap();
         let text = std::fs::read_to_string(dirs.config.join("profiles.json")).unwrap();
         assert!(!text.contains("\"password\""), "{text}");
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_config_and_data_dirs_and_saved_files_are_readable_by_the_user_only() {
+        let (_dir, dirs) = dirs();
+        dirs.make_private().unwrap();
+        dirs.save_profile(profile("prod", "db1")).unwrap();
+        dirs.save_preferences(&AppPreferences::default()).unwrap();
+
+        assert_eq!(mode(&dirs.config), 0o700);
+        assert_eq!(mode(&dirs.data), 0o700);
+        assert_eq!(mode(&dirs.config.join("profiles.json")), 0o600);
+        assert_eq!(mode(&dirs.config.join("preferences.json")), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dirs_and_files_an_older_version_left_open_are_made_private() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let (_dir, dirs) = dirs();
+        std::fs::create_dir_all(&dirs.config).unwrap();
+        std::fs::create_dir_all(&dirs.data).unwrap();
+        let open = || std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(&dirs.config, open()).unwrap();
+        std::fs::set_permissions(&dirs.data, open()).unwrap();
+        let profiles = dirs.config.join("profiles.json");
+        std::fs::write(&profiles, "[]").unwrap();
+        std::fs::set_permissions(&profiles, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+        dirs.make_private().unwrap();
+        dirs.save_profile(profile("prod", "db1")).unwrap();
+
+        assert_eq!(mode(&dirs.config), 0o700);
+        assert_eq!(mode(&dirs.data), 0o700);
+        assert_eq!(mode(&profiles), 0o600);
     }
 
     #[test]

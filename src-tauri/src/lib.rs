@@ -39,6 +39,9 @@ pub fn run() {
                 data: paths.app_data_dir()?,
             };
             tracing::info!(config = %dirs.config.display(), data = %dirs.data.display(), "starting");
+            if let Err(error) = dirs.make_private() {
+                tracing::warn!(%error, "could not make the app's dirs private");
+            }
             let secrets = Arc::new(gatehouse_keychain::Keychain::default());
             let shell = Shell::new(dirs, secrets, ClipboardGuard::new(SystemClipboard::new()));
             // `GATEHOUSE_DATABASE=local` (scripts/dev) opens the local database at start,

@@ -140,7 +140,7 @@ impl Shell {
         }
         let path = self.dirs.local_database();
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            crate::files::private_dir(dir).map_err(|e| {
                 Problem::new(
                     ErrorCode::Internal,
                     format!("Could not create {}: {e}", dir.display()),
@@ -467,6 +467,20 @@ mod tests {
         assert_eq!(state.connection.unwrap().kind, ConnectionKind::Local);
         assert!(!state.instance.unwrap().initialized);
         assert!(state.session.is_none());
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_local_database_and_the_data_dir_holding_it_are_readable_by_the_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: std::path::PathBuf| {
+            std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+        };
+        let (dir, shell, _) = shell();
+        shell.connect_local().await.unwrap();
+
+        assert_eq!(mode(dir.path().join("data")), 0o700);
+        assert_eq!(mode(dir.path().join("data/gatehouse.sqlite3")), 0o600);
     }
 
     #[tokio::test]

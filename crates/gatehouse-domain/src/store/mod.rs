@@ -258,9 +258,29 @@ impl Tx<Sqlite> {
 }
 
 impl Tx<Postgres> {
+    /// Begins on a pooled connection. The pool's acquire timeout is short so that a
+    /// database that is down answers `unavailable` at once; a pool that timed out
+    /// while every one of its connections is in use (contended inserts waiting for
+    /// each other on a busy machine, say) is busy, not down, and is waited for longer.
     pub(crate) async fn begin(pool: &PgPool, _mode: Mode) -> Result<Self> {
-        Ok(Tx(pool.begin().await?))
+        let started = std::time::Instant::now();
+        loop {
+            match pool.begin().await {
+                Err(sqlx::Error::PoolTimedOut)
+                    if all_connections_in_use(pool) && started.elapsed() < PG_BUSY_WAIT => {}
+                result => return Ok(Tx(result?)),
+            }
+        }
     }
+}
+
+/// How long an operation waits for a PostgreSQL pool that is busy but up.
+const PG_BUSY_WAIT: Duration = Duration::from_secs(10);
+
+/// Whether the pool holds connections and all of them are in use. A database that
+/// is down leaves none: the pool closes each connection that fails its ping.
+fn all_connections_in_use(pool: &PgPool) -> bool {
+    pool.size() > 0 && pool.num_idle() == 0
 }
 
 /// Runs `$body` (an expression awaiting to `Result<T>`, using `$tx: &mut impl Store`)

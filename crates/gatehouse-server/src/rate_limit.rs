@@ -266,8 +266,9 @@ impl RateLimiter {
     }
 }
 
-/// Passes when the client's address may try another sign-in; checked before the body.
-pub struct SignInSourceAllowed;
+/// Passes when the client's address may try another sign-in; checked before the
+/// body. Holds the client's address (the TCP peer), for the core.
+pub struct SignInSourceAllowed(pub Option<IpAddr>);
 
 impl FromRequestParts<AppState> for SignInSourceAllowed {
     type Rejection = ApiError;
@@ -279,7 +280,7 @@ impl FromRequestParts<AppState> for SignInSourceAllowed {
             .sign_in_sources
             .take(Source::of(ip))
             .map_err(gatehouse_domain::Error::from)?;
-        Ok(SignInSourceAllowed)
+        Ok(SignInSourceAllowed(ip))
     }
 }
 

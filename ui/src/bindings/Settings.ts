@@ -14,11 +14,14 @@ access_token_minutes: number,
  */
 api_token_days: number, 
 /**
- * Failed sign-ins in a row that lock a user, 3–100.
+ * Failed sign-ins from one source (an address, the desktop app, a session)
+ * within the window after which that source must wait: 1 minute, doubling with
+ * each further failure, at most an hour. Other sources are not affected. 3–100.
  */
 lockout_threshold: number, 
 /**
- * How long such a lock lasts, 1–1440 minutes.
+ * The window, 1–1440 minutes: a source's failures are forgotten once it has not
+ * failed for this long after its last failure or wait.
  */
 lockout_minutes: number, 
 /**

@@ -113,8 +113,10 @@ pub struct UserView {
     pub email_confirmed_at: Option<DateTime<Utc>>,
     pub preferences: serde_json::Value,
     pub must_change_password: bool,
+    /// Failed sign-ins (and wrong current passwords) in a row, from every source.
     pub failed_sign_ins: u32,
-    /// Set while repeated failed sign-ins keep the user out.
+    /// Set when 100 failures in a row lock the username for every network source
+    /// (docs/decisions/0002-sign-in-throttle.md); admins can lift it.
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,

@@ -10,21 +10,18 @@ export type Settings = { password_policy: PasswordPolicy,
  */
 access_token_minutes: number, 
 /**
- * Default lifetime of new API tokens, 1–3650 days and at most `api_token_max_days`.
+ * Default lifetime of new API tokens, 1–3650 days.
  */
 api_token_days: number, 
 /**
- * The longest an API token may live, 1–3650 days; `null` for no limit, which is
- * the only way tokens that never expire may be created. 365 when absent (settings
- * stored before this field existed read as 365 too).
- */
-api_token_max_days: number | null, 
-/**
- * Failed sign-ins in a row that lock a user, 3–100.
+ * Failed sign-ins from one source (an address, the desktop app, a session)
+ * within the window after which that source must wait: 1 minute, doubling with
+ * each further failure, at most an hour. Other sources are not affected. 3–100.
  */
 lockout_threshold: number, 
 /**
- * How long such a lock lasts, 1–1440 minutes.
+ * The window, 1–1440 minutes: a source's failures are forgotten once it has not
+ * failed for this long after its last failure or wait.
  */
 lockout_minutes: number, 
 /**

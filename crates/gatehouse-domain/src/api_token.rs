@@ -22,6 +22,8 @@ use crate::store::{transaction, ApiTokenRow, Mode, Store};
 pub const PREFIX: &str = "gth_";
 /// Longest lifetime a token may be given, in days (10 years).
 pub const MAX_DAYS: u32 = 3650;
+/// The longest token name, after trimming.
+pub const NAME_MAX_LENGTH: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -130,11 +132,11 @@ pub(crate) fn parse_new(
             "required",
             "Give the token a name.",
         ));
-    } else if name.chars().count() > 100 {
+    } else if name.chars().count() > NAME_MAX_LENGTH {
         errors.push(FieldError::new(
             "name",
             "too_long",
-            "Use at most 100 characters.",
+            format!("Use at most {NAME_MAX_LENGTH} characters."),
         ));
     } else if crate::fields::has_control_characters(name) {
         errors.push(FieldError::new(

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod contract;
 mod load;
 mod operations;
 mod password_policy;

@@ -5,4 +5,9 @@ import type { FieldError } from "./FieldError";
 /**
  * An RFC 7807 problem document, the wire form of every error.
  */
-export type Problem = { type: string, title: string, status: number, detail: string, code: ErrorCode, errors: Array<FieldError>, };
+export type Problem = { type: string, title: string, status: number, detail: string, code: ErrorCode, errors: Array<FieldError>, 
+/**
+ * For `too_many_requests` and `unavailable`: seconds to wait before trying again
+ * (the HTTP adapter also sends it as `Retry-After`).
+ */
+retry_after?: number, };

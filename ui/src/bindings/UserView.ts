@@ -6,7 +6,11 @@ import type { UserStatus } from "./UserStatus";
 /**
  * A user as shown to admins. Never carries the password or its hash.
  */
-export type UserView = { id: string, account_id: string, username: string, email: string, first_name: string | null, last_name: string | null, business_role: string | null, roles: Array<Role>, status: UserStatus, is_active: boolean, email_confirmed_at: string | null, preferences: JsonValue, must_change_password: boolean, failed_sign_ins: number, 
+export type UserView = { id: string, account_id: string, username: string, 
+/**
+ * Absent for ordinary users created without one (seed 004).
+ */
+email: string | null, first_name: string | null, last_name: string | null, business_role: string | null, roles: Array<Role>, status: UserStatus, is_active: boolean, email_confirmed_at: string | null, preferences: JsonValue, must_change_password: boolean, failed_sign_ins: number, 
 /**
  * Set while repeated failed sign-ins keep the user out.
  */

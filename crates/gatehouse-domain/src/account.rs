@@ -91,14 +91,20 @@ pub struct AccountCreated {
     pub replayed: bool,
 }
 
+/// The longest account (or organization) name, after trimming.
+pub const NAME_MAX_LENGTH: usize = 200;
+/// The longest plan, and the characters it is made of.
+pub const PLAN_MAX_LENGTH: usize = 50;
+pub const PLAN_PATTERN: &str = "^[a-zA-Z0-9_.-]+$";
+
 pub(crate) fn parse_account_name(name: &str) -> Result<String, FieldError> {
     let name = name.trim();
     match name.chars().count() {
         0 => Err(FieldError::new("name", "required", "Enter a name.")),
-        n if n > 200 => Err(FieldError::new(
+        n if n > NAME_MAX_LENGTH => Err(FieldError::new(
             "name",
             "too_long",
-            "Use at most 200 characters.",
+            format!("Use at most {NAME_MAX_LENGTH} characters."),
         )),
         _ if crate::fields::has_control_characters(name) => Err(FieldError::new(
             "name",
@@ -112,7 +118,7 @@ pub(crate) fn parse_account_name(name: &str) -> Result<String, FieldError> {
 pub(crate) fn parse_plan(plan: &str) -> Result<String, FieldError> {
     let plan = plan.trim();
     if plan.is_empty()
-        || plan.len() > 50
+        || plan.len() > PLAN_MAX_LENGTH
         || !plan
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -120,7 +126,7 @@ pub(crate) fn parse_plan(plan: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             "plan",
             "invalid",
-            "Use 1–50 letters, digits, '.', '_' or '-'.",
+            format!("Use 1–{PLAN_MAX_LENGTH} letters, digits, '.', '_' or '-'."),
         ));
     }
     Ok(plan.to_owned())

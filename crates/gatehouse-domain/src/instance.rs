@@ -24,6 +24,10 @@ use crate::user::{Role, UserFields, UserStatus, UserView};
 /// key silent for longer than this (plus a margin) verifies no live token.
 pub(crate) const MAX_ACCESS_TOKEN_MINUTES: u32 = 1440;
 
+/// The setup's first admin's first name is 3–30 characters (seed 000).
+pub const SETUP_FIRST_NAME_MIN_LENGTH: usize = 3;
+pub const SETUP_FIRST_NAME_MAX_LENGTH: usize = 30;
+
 /// The instance's settings, edited on the Settings screen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -239,7 +243,7 @@ impl Gatehouse {
             password: request.password,
             first_name: Some(&request.first_name),
             last_name: request.last_name.as_deref(),
-            first_name_bounds: Some((3, 30)),
+            first_name_bounds: Some((SETUP_FIRST_NAME_MIN_LENGTH, SETUP_FIRST_NAME_MAX_LENGTH)),
             business_role: None,
             roles: Some(vec![Role::Admin]),
             status: Some(UserStatus::Active),

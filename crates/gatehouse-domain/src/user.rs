@@ -94,6 +94,9 @@ impl UserStatus {
     }
 }
 
+/// The longest business role (after trimming).
+pub const BUSINESS_ROLE_MAX_LENGTH: usize = 100;
+
 /// A user as shown to admins. Never carries the password or its hash.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -342,11 +345,11 @@ impl UserFields<'_> {
         };
         let last_name = errors.check("last_name", PersonName::parse_optional(self.last_name));
         let business_role = match self.business_role.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(role) if role.chars().count() > 100 => {
+            Some(role) if role.chars().count() > BUSINESS_ROLE_MAX_LENGTH => {
                 errors.push(FieldError::new(
                     "business_role",
                     "too_long",
-                    "Use at most 100 characters.",
+                    format!("Use at most {BUSINESS_ROLE_MAX_LENGTH} characters."),
                 ));
                 None
             }

@@ -96,7 +96,7 @@ impl AppState {
 
 /// The API routes and their OpenAPI document, from the same annotations.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(routes::setup))
         .routes(routes!(routes::instance))
         .routes(routes!(routes::settings, routes::update_settings))
@@ -120,7 +120,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::healthz))
         .routes(routes!(routes::readyz))
         .routes(routes!(routes::jwks))
-        .split_for_parts()
+        .split_for_parts();
+    // The request schemas are in the document only now that the routes added them.
+    openapi::state_core_rules(&mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document as served at `/openapi.json`.

@@ -7,7 +7,7 @@ use gatehouse_domain::{ErrorCode, FieldError, Problem};
 use utoipa::openapi::header::Header;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder, Schema};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use crate::error::PROBLEM_JSON;
@@ -50,6 +50,26 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Writes the core's text rules ([`gatehouse_domain::constraints::FIELD_RULES`]:
+/// lengths and patterns, from the constants the core checks with) into the request
+/// schemas, so the document states what the core enforces.
+pub fn state_core_rules(openapi: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    for (schema, property, rule) in gatehouse_domain::constraints::FIELD_RULES {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else {
+            continue;
+        };
+        let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(*property) else {
+            continue;
+        };
+        field.min_length = rule.min_length;
+        field.max_length = rule.max_length;
+        field.pattern = rule.pattern.map(str::to_owned);
     }
 }
 

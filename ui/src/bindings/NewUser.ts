@@ -5,7 +5,11 @@ import type { UserStatus } from "./UserStatus";
 /**
  * "Create user" (seeds 002, 004).
  */
-export type NewUser = { username: string, email: string, password: string, first_name: string | null, last_name: string | null, business_role: string | null, 
+export type NewUser = { username: string, 
+/**
+ * Optional for ordinary users (seed 004); required when `roles` has `admin`.
+ */
+email: string | null, password: string, first_name: string | null, last_name: string | null, business_role: string | null, 
 /**
  * Defaults to `[viewer]`.
  */

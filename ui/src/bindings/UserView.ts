@@ -6,13 +6,12 @@ import type { UserStatus } from "./UserStatus";
 /**
  * A user as shown to admins. Never carries the password or its hash.
  */
-export type UserView = { id: string, account_id: string, username: string, email: string, first_name: string | null, last_name: string | null, business_role: string | null, roles: Array<Role>, status: UserStatus, is_active: boolean, email_confirmed_at: string | null, preferences: JsonValue, must_change_password: boolean, 
+export type UserView = { id: string, account_id: string, username: string, 
 /**
- * Failed sign-ins (and wrong current passwords) in a row, from every source.
+ * Absent for ordinary users created without one (seed 004).
  */
-failed_sign_ins: number, 
+email: string | null, first_name: string | null, last_name: string | null, business_role: string | null, roles: Array<Role>, status: UserStatus, is_active: boolean, email_confirmed_at: string | null, preferences: JsonValue, must_change_password: boolean, failed_sign_ins: number, 
 /**
- * Set when 100 failures in a row lock the username for every network source
- * (docs/decisions/0002-sign-in-throttle.md); admins can lift it.
+ * Set while repeated failed sign-ins keep the user out.
  */
 locked_until: string | null, created_at: string, created_by: string | null, updated_at: string, };

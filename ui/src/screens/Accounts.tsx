@@ -70,7 +70,8 @@ export function AccountsScreen() {
           <dl className="facts">
             <dt>Primary user</dt>
             <dd data-testid="account-result-user">
-              {created.user.username} · {created.user.email}
+              {created.user.username}
+              {created.user.email && <> · {created.user.email}</>}
               {fullName(created.user) && ` · ${fullName(created.user)}`}
             </dd>
             <dt>API token</dt>

@@ -37,8 +37,13 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
     null,
   );
   const errs = fieldErrors(problem);
+  // Admins sign in by email too, so they need one; other users may go without (seed 004).
+  const emailNeeded = admin || roles.includes("admin");
   const ready =
-    passwordReady(report, password) && email.trim() !== "" && (admin || username.trim() !== "") && (admin || roles.length > 0);
+    passwordReady(report, password) &&
+    (!emailNeeded || email.trim() !== "") &&
+    (admin || username.trim() !== "") &&
+    (admin || roles.length > 0);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -56,7 +61,7 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
           })
         : await api.createUser({
             username: username.trim(),
-            email: email.trim(),
+            email: orNull(email),
             password,
             first_name: orNull(firstName),
             last_name: orNull(lastName),
@@ -100,7 +105,17 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
             autoFocus
             hint={admin ? "Made from the email if left empty." : undefined}
           />
-          <Field label="Email" type="email" value={email} onChange={setEmail} testId="user-email" error={errs.email} autoComplete="off" />
+          <Field
+            label={emailNeeded ? "Email" : "Email (optional)"}
+            type="email"
+            value={email}
+            onChange={setEmail}
+            testId="user-email"
+            error={errs.email}
+            autoComplete="off"
+            required={emailNeeded}
+            hint={emailNeeded ? undefined : "Without one, the user signs in by username. Admins need one."}
+          />
           <Field label="First name" value={firstName} onChange={setFirstName} testId="user-first-name" error={errs.first_name} autoComplete="off" />
           <Field label="Last name" value={lastName} onChange={setLastName} testId="user-last-name" error={errs.last_name} autoComplete="off" />
           {!admin && (

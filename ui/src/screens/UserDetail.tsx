@@ -118,7 +118,13 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <dd>{fullName(user) || "—"}</dd>
               <dt>Email</dt>
               <dd>
-                {user.email} {user.email_confirmed_at ? <span className="badge ok">confirmed</span> : <span className="badge">unconfirmed</span>}
+                {user.email === null ? (
+                  "—"
+                ) : (
+                  <>
+                    {user.email} {user.email_confirmed_at ? <span className="badge ok">confirmed</span> : <span className="badge">unconfirmed</span>}
+                  </>
+                )}
               </dd>
               <dt>Business role</dt>
               <dd>{user.business_role ?? "—"}</dd>

@@ -210,7 +210,7 @@ export function UsersScreen() {
                   {u.locked_until && <span className="badge warn"> locked</span>}
                 </td>
                 <td className="name-cell">{fullName(u)}</td>
-                <td>{u.email}</td>
+                <td>{u.email ?? <span className="muted">no email</span>}</td>
                 <td>{u.roles.join(", ")}</td>
                 <td>
                   <span className={`badge status-${u.status}`}>{u.status}</span>

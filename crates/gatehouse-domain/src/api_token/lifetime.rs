@@ -27,17 +27,17 @@ pub(crate) fn parse_new(
             "required",
             "Give the token a name.",
         ));
-    } else if name.chars().count() > 100 {
+    } else if name.chars().count() > super::NAME_MAX_LENGTH {
         errors.push(FieldError::new(
             "name",
             "too_long",
-            "Use at most 100 characters.",
+            format!("Use at most {} characters.", super::NAME_MAX_LENGTH),
         ));
     } else if crate::fields::has_control_characters(name) {
         errors.push(FieldError::new(
             "name",
             "invalid_characters",
-            "A token name cannot contain control characters.",
+            "A token name cannot contain control or invisible formatting characters.",
         ));
     }
     let limit = settings.api_token_days_limit();

@@ -33,6 +33,8 @@ pub const PREFIX: &str = "gth_";
 /// Longest lifetime a token may be given, in days (10 years); the instance's
 /// `api_token_max_days` may only lower it.
 pub const MAX_DAYS: u32 = 3650;
+/// The longest token name, after trimming.
+pub const NAME_MAX_LENGTH: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

@@ -10,6 +10,7 @@ mod cli;
 mod cluster;
 mod database_down;
 mod defences;
+mod contract;
 mod load;
 mod operations;
 mod password_policy;

@@ -10,9 +10,15 @@ export type Settings = { password_policy: PasswordPolicy,
  */
 access_token_minutes: number, 
 /**
- * Default lifetime of new API tokens, 1–3650 days.
+ * Default lifetime of new API tokens, 1–3650 days and at most `api_token_max_days`.
  */
 api_token_days: number, 
+/**
+ * The longest an API token may live, 1–3650 days; `null` for no limit, which is
+ * the only way tokens that never expire may be created. 365 when absent (settings
+ * stored before this field existed read as 365 too).
+ */
+api_token_max_days: number | null, 
 /**
  * Failed sign-ins from one source (an address, the desktop app, a session)
  * within the window after which that source must wait: 1 minute, doubling with

@@ -10,8 +10,13 @@ export type UserView = { id: string, account_id: string, username: string,
 /**
  * Absent for ordinary users created without one (seed 004).
  */
-email: string | null, first_name: string | null, last_name: string | null, business_role: string | null, roles: Array<Role>, status: UserStatus, is_active: boolean, email_confirmed_at: string | null, preferences: JsonValue, must_change_password: boolean, failed_sign_ins: number, 
+email: string | null, first_name: string | null, last_name: string | null, business_role: string | null, roles: Array<Role>, status: UserStatus, is_active: boolean, email_confirmed_at: string | null, preferences: JsonValue, must_change_password: boolean, 
 /**
- * Set while repeated failed sign-ins keep the user out.
+ * Failed sign-ins (and wrong current passwords) in a row, from every source.
+ */
+failed_sign_ins: number, 
+/**
+ * Set when 100 failures in a row lock the username for every network source
+ * (docs/decisions/0002-sign-in-throttle.md); admins can lift it.
  */
 locked_until: string | null, created_at: string, created_by: string | null, updated_at: string, };

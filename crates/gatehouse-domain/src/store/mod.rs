@@ -912,6 +912,25 @@ macro_rules! impl_store {
 impl_store!(Sqlite);
 impl_store!(Postgres);
 
+/// Which unique value a failed insert collided with, if that is why it failed.
+pub(crate) fn unique_violation(error: &sqlx::Error) -> Option<&'static str> {
+    let db = error.as_database_error()?;
+    if !db.is_unique_violation() {
+        return None;
+    }
+    // PostgreSQL names the constraint; SQLite names the column in its message.
+    let text = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
+    [
+        ("username_key", "username"),
+        ("email_key", "email"),
+        ("instance", "instance"),
+        ("idempotency_keys", "idempotency_key"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| text.contains(needle))
+    .map(|(_, field)| field)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -960,23 +979,4 @@ mod tests {
             assert!(mode.is_interceptable());
         }
     }
-}
-
-/// Which unique value a failed insert collided with, if that is why it failed.
-pub(crate) fn unique_violation(error: &sqlx::Error) -> Option<&'static str> {
-    let db = error.as_database_error()?;
-    if !db.is_unique_violation() {
-        return None;
-    }
-    // PostgreSQL names the constraint; SQLite names the column in its message.
-    let text = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
-    [
-        ("username_key", "username"),
-        ("email_key", "email"),
-        ("instance", "instance"),
-        ("idempotency_keys", "idempotency_key"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| text.contains(needle))
-    .map(|(_, field)| field)
 }

@@ -211,10 +211,12 @@ impl Pool {
         // One plain connection first: the pool retries a failing connect until its
         // acquire timeout and then reports only "pool timed out", hiding the cause
         // (refused, unknown host, bad password, no such database) the admin needs.
-        sqlx::Connection::close(
-            <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await?,
-        )
-        .await?;
+        // Kept as the cause (not mapped to `Unavailable`): connecting is where the
+        // admin needs it, e.g. on the connect screen's "Test connection".
+        let first = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options)
+            .await
+            .map_err(Error::internal)?;
+        sqlx::Connection::close(first).await?;
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(PG_ACQUIRE_TIMEOUT)

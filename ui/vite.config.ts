@@ -22,5 +22,8 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test-setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // The form walks type character by character; on a loaded 2-core machine the
+    // longest (the wizard) took over the 5 s default while still passing its checks.
+    testTimeout: 30_000,
   },
 });

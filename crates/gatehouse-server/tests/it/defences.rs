@@ -138,10 +138,7 @@ on_both! {
             hashing: HashingLimits { concurrent: 1, queue: 2, max_wait: Duration::from_secs(30) },
             ..Limits::default()
         };
-        let app = App::start_configured(
-            db, Arc::new(gatehouse_domain::SystemClock), limits, ServeOptions::default(), |r| r,
-        )
-        .await;
+        let app = start_with_limits(db, limits).await;
         app.set_up().await;
         // The one turn is taken; two sign-ins queue behind it.
         let held = app.state.hashing.turn().await.expect("a turn");
@@ -184,10 +181,7 @@ on_both! {
             hashing: HashingLimits { concurrent: 1, queue: 8, max_wait: Duration::from_millis(300) },
             ..Limits::default()
         };
-        let app = App::start_configured(
-            db, Arc::new(gatehouse_domain::SystemClock), limits, ServeOptions::default(), |r| r,
-        )
-        .await;
+        let app = start_with_limits(db, limits).await;
         let admin = app.set_up().await;
         let _held = app.state.hashing.turn().await.expect("a turn");
         let started = Instant::now();
@@ -202,17 +196,8 @@ on_both! {
     }
 
     async fn a_client_trickling_its_headers_is_disconnected_after_the_header_timeout(db) {
-        let options = ServeOptions {
-            header_read_timeout: Duration::from_millis(500),
-            request_timeout: Duration::from_secs(30),
-        };
-        let app = App::start_configured(
-            db, Arc::new(gatehouse_domain::SystemClock), Limits::default(), options, |r| r,
-        )
-        .await;
-        let address = app.base.trim_start_matches("http://").to_owned();
-        let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
-        let (mut reader, mut writer) = stream.into_split();
+        let app = start_with_timeouts(db, Duration::from_millis(500), Duration::from_secs(30)).await;
+        let (mut reader, mut writer) = raw_connection(&app).await;
         let started = Instant::now();
         let trickle = tokio::spawn(async move {
             writer.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await?;
@@ -237,17 +222,8 @@ on_both! {
     }
 
     async fn a_slow_body_is_cut_by_the_request_timeout(db) {
-        let options = ServeOptions {
-            header_read_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_millis(700),
-        };
-        let app = App::start_configured(
-            db, Arc::new(gatehouse_domain::SystemClock), Limits::default(), options, |r| r,
-        )
-        .await;
-        let address = app.base.trim_start_matches("http://").to_owned();
-        let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
-        let (mut reader, mut writer) = stream.into_split();
+        let app = start_with_timeouts(db, Duration::from_secs(10), Duration::from_millis(700)).await;
+        let (mut reader, mut writer) = raw_connection(&app).await;
         let started = Instant::now();
         let trickle = tokio::spawn(async move {
             writer
@@ -298,4 +274,32 @@ on_both! {
         assert!(!app.code_file.exists());
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
     }
+}
+
+/// A server with these throttles and the usual timeouts, on the real clock.
+async fn start_with_limits(db: TestDb, limits: Limits) -> App {
+    let clock = Arc::new(gatehouse_domain::SystemClock);
+    App::start_configured(db, clock, limits, ServeOptions::default(), |r| r).await
+}
+
+/// A server with these timeouts (header read, whole request) and the usual throttles.
+async fn start_with_timeouts(db: TestDb, header: Duration, request: Duration) -> App {
+    let options = ServeOptions {
+        header_read_timeout: header,
+        request_timeout: request,
+    };
+    let clock = Arc::new(gatehouse_domain::SystemClock);
+    App::start_configured(db, clock, Limits::default(), options, |r| r).await
+}
+
+/// A plain TCP connection to the server, for clients that misbehave below HTTP.
+async fn raw_connection(
+    app: &App,
+) -> (
+    tokio::net::tcp::OwnedReadHalf,
+    tokio::net::tcp::OwnedWriteHalf,
+) {
+    let address = app.base.trim_start_matches("http://");
+    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.into_split()
 }

@@ -1,385 +1,254 @@
-//! The Tauri commands: each parses its arguments, calls the core once and maps the
-//! error to an RFC 7807 problem. Spans record no argument (passwords, tokens and
-//! personal data stay out of the log), only the command's name and its outcome.
+//! The Tauri commands, expanded from the operation table (`gatehouse-operations`):
+//! one command per operation, registered by [`handler`], permitted by the capability
+//! the build script generates, and typed for the UI by `ui/src/bindings/commands.ts`.
+//!
+//! A backend operation's command decodes its arguments ([`Arg`]: a malformed one is
+//! the same 400 problem as over HTTP), hands them with the session's credential to the
+//! connection's [`Backend`](gatehouse_api::Backend), and returns its reply; a window
+//! operation's calls the [`Shell`] method of the same name. Spans record the command's
+//! name and outcome, never an argument (passwords, tokens and personal data stay out
+//! of the log).
 
-use std::time::Duration;
-
-use gatehouse_domain::instance::suggested_blocked_domains as suggested_domains;
+use gatehouse_api::{Arg, Reply};
 use gatehouse_domain::{
-    evaluate, AccountCreated, AccountView, ApiTokenView, IssuedApiToken, NewAccount, NewAdmin,
-    NewApiToken, NewUser, Page, PasswordChange, PasswordContext, PasswordPolicy, PasswordReset,
-    PolicyPreset, PolicyReport, Problem, Role, SecretString, Settings, Setup, SetupDone, SignIn,
-    SignInSource, UserQuery, UserStatus, UserView,
+    AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery,
+    InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
+    PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
+    PolicyReport, RolesChange, SecretString, Settings, Setup, SetupDone, SignIn, SignedIn,
+    StatusChange, TokenQuery, UserQuery, UserView,
 };
-use secrecy::ExposeSecret;
 use tauri::State;
+use uuid::Uuid;
 
-use crate::shell::{parse_id, problem, Shell};
+use crate::shell::{Shell, StartsSession};
 use crate::types::{
     AppPreferences, AppState, ClipboardReceipt, ConnectionTest, PresetInfo, RemoteProfile,
-    RemoteProfileView, SessionView,
+    RemoteProfileView,
 };
 
-type Reply<T> = Result<T, Problem>;
-
-// ---- connection -------------------------------------------------------------
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn app_state(state: State<'_, Shell>) -> Reply<AppState> {
-    state.state().await
-}
-
-/// Opens (creating it if needed) the local SQLite file in the app data dir.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn connect_local(state: State<'_, Shell>) -> Reply<AppState> {
-    state.connect_local().await?;
-    state.state().await
-}
-
-/// Connects to the profile's database, reads whether it is set up, and disconnects.
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(host = %profile.host), err(Debug))]
-pub async fn test_remote(state: State<'_, Shell>, profile: RemoteProfile) -> Reply<ConnectionTest> {
-    state.test_remote(&profile).await
-}
-
-/// Connects; on success remembers the profile (without its password) and keeps the
-/// password in the keychain if asked to, or forgets a saved one if not.
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(host = %profile.host), err(Debug))]
-pub async fn connect_remote(state: State<'_, Shell>, profile: RemoteProfile) -> Reply<AppState> {
-    state.connect_remote(profile).await?;
-    state.state().await
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn disconnect(state: State<'_, Shell>) -> Reply<AppState> {
-    state.disconnect().await;
-    state.state().await
-}
-
-/// Reads the profiles file: async so that the file read stays off the main thread.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn saved_profiles(state: State<'_, Shell>) -> Reply<Vec<RemoteProfileView>> {
-    Ok(state.dirs.load_profiles())
-}
-
-// ---- password policy ----------------------------------------------------------
-
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub fn policy_presets() -> Vec<PresetInfo> {
-    PolicyPreset::ALL
-        .into_iter()
-        .map(|preset| PresetInfo {
-            preset,
-            label: preset.label().to_owned(),
-            policy: preset.policy(),
-        })
-        .collect()
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub fn suggested_blocked_domains() -> Vec<String> {
-    suggested_domains()
-}
-
-/// The core's own evaluation, against `policy` or the instance's policy in force.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn evaluate_password(
-    state: State<'_, Shell>,
-    candidate: String,
-    context: PasswordContext,
-    policy: Option<PasswordPolicy>,
-) -> Reply<PolicyReport> {
-    let candidate = SecretString::from(candidate);
-    match state.try_core().await {
-        Some(core) => core
-            .evaluate_password(candidate, context, policy)
+/// One backend operation's command, by what the window does with its output
+/// (`backend`: returns it; `session`: starts the session with it) and by `access`.
+macro_rules! backend_command {
+    (@backend $access:ident $name:ident ($($arg:ident: $ty:ty),*) -> $out:ty) => {
+        #[tauri::command(rename_all = "snake_case")]
+        #[tracing::instrument(skip_all, err(Debug))]
+        pub async fn $name(state: State<'_, Shell>, $($arg: Arg<$ty>),*) -> Reply<$out> {
+            backend_command!(@call $access state $name ($($arg),*))
+        }
+    };
+    (@session $access:ident $name:ident ($($arg:ident: $ty:ty),*) -> $out:ty) => {
+        backend_command!(@session_fn $access $name ($($arg: $ty),*) -> $out);
+    };
+    (@session_fn setup_code $name:ident ($($arg:ident: $ty:ty),*) -> $out:ty) => {
+        #[tauri::command(rename_all = "snake_case")]
+        #[tracing::instrument(skip_all, err(Debug))]
+        pub async fn $name(
+            state: State<'_, Shell>,
+            setup_code: Arg<Option<SecretString>>,
+            $($arg: Arg<$ty>),*
+        ) -> Reply<<$out as StartsSession>::Seen> {
+            let setup_code = setup_code.decode("setup_code")?;
+            $(let $arg = $arg.decode(stringify!($arg))?;)*
+            let output = state.backend().await?.$name(setup_code, $($arg),*).await?;
+            Ok(state.start_session(output))
+        }
+    };
+    (@session_fn $access:ident $name:ident ($($arg:ident: $ty:ty),*) -> $out:ty) => {
+        #[tauri::command(rename_all = "snake_case")]
+        #[tracing::instrument(skip_all, err(Debug))]
+        pub async fn $name(
+            state: State<'_, Shell>,
+            $($arg: Arg<$ty>),*
+        ) -> Reply<<$out as StartsSession>::Seen> {
+            let output = backend_command!(@call $access state $name ($($arg),*))?;
+            Ok(state.start_session(output))
+        }
+    };
+    // Who calls comes first (as over HTTP: 401 before 400), then the arguments.
+    (@call public $state:ident $name:ident ($($arg:ident),*)) => {{
+        $(let $arg = $arg.decode(stringify!($arg))?;)*
+        $state.backend().await?.$name($($arg),*).await
+    }};
+    (@call sign_in $state:ident $name:ident ($($arg:ident),*)) => {
+        backend_command!(@call public $state $name ($($arg),*))
+    };
+    (@call caller $state:ident $name:ident ($($arg:ident),*)) => {{
+        let (backend, caller) = $state.authed().await?;
+        $(let $arg = $arg.decode(stringify!($arg))?;)*
+        backend
+            .$name(&caller, $($arg),*)
             .await
-            .map_err(problem),
-        // Before connecting there is no instance policy: the default one applies.
-        None => tauri::async_runtime::spawn_blocking(move || {
-            evaluate(
-                &policy.unwrap_or_default(),
-                candidate.expose_secret(),
-                &context,
-            )
-        })
-        .await
-        .map_err(|e| problem(gatehouse_domain::Error::Internal(Box::new(e)))),
+            .map_err(|problem| $state.session_problem(problem))
+    }};
+}
+
+macro_rules! commands {
+    (
+        backend: [$(
+            $(#[doc = $doc:literal])*
+            $name:ident {
+                access: $access:ident,
+                args: { $( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),* $(,)? },
+                output: $out:ty,
+                http: $method:ident $path:literal tag $tag:literal [ $( $flag:ident ),* ] $( => $location:literal )?,
+                window: $window:ident,
+            }
+        )*],
+        $(
+            $(#[doc = $wdoc:literal])*
+            $wname:ident {
+                args: { $( $warg:ident : $wty:ty ),* $(,)? },
+                output: $wout:ty,
+                why: $why:literal,
+            }
+        )*
+    ) => {
+        $( backend_command!(@$window $access $name ($($arg: $ty),*) -> $out); )*
+
+        $(
+            #[tauri::command(rename_all = "snake_case")]
+            #[tracing::instrument(skip_all, err(Debug))]
+            pub async fn $wname(state: State<'_, Shell>, $($warg: Arg<$wty>),*) -> Reply<$wout> {
+                $(let $warg = $warg.decode(stringify!($warg))?;)*
+                state.$wname($($warg),*).await
+            }
+        )*
+
+        /// The invoke handler: every command of the table, and only those.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name,)* $($wname),*]
+        }
+
+        /// Every command's TypeScript function (see `gatehouse_api::ts`).
+        #[cfg(feature = "ts")]
+        pub fn ts_commands() -> Vec<gatehouse_api::ts::TsCommand> {
+            use gatehouse_api::ts::{TsCommand, TsParam};
+            vec![
+                $(ts_command!(@$window $access $name [$($doc),*] ($($arg: $ty),*) -> $out),)*
+                $(TsCommand::new::<$wout>(
+                    stringify!($wname),
+                    &[$($wdoc),*],
+                    vec![$(TsParam::of::<$wty>(stringify!($warg))),*],
+                    true,
+                ),)*
+            ]
+        }
+    };
+}
+
+/// One backend operation's TypeScript function: the setup code first when the access
+/// needs one; the session's credential never (the shell holds it).
+#[cfg(feature = "ts")]
+macro_rules! ts_command {
+    (@$window:ident $access:ident $name:ident [$($doc:literal),*] ($($arg:ident: $ty:ty),*) -> $out:ty) => {{
+        #[allow(unused_mut)]
+        let mut params = Vec::new();
+        if stringify!($access) == "setup_code" {
+            params.push(TsParam::with_type("setup_code", "string | null"));
+        }
+        $(params.push(TsParam::of::<$ty>(stringify!($arg)));)*
+        TsCommand::new::<ts_command!(@output $window $out)>(
+            stringify!($name),
+            &[$($doc),*],
+            params,
+            stringify!($access) != "caller",
+        )
+    }};
+    (@output backend $out:ty) => { $out };
+    (@output session $out:ty) => { <$out as StartsSession>::Seen };
+}
+
+/// Hands both tables to [`commands!`] at once (the handler lists every command).
+macro_rules! with_window_operations {
+    ($($backend:tt)*) => {
+        gatehouse_api::window_operations!(commands, backend: [$($backend)*],);
+    };
+}
+
+gatehouse_api::backend_operations!(with_window_operations);
+
+#[cfg(test)]
+mod table {
+    use gatehouse_api::catalog::{OPERATIONS, WINDOW_OPERATIONS};
+
+    fn every_command() -> Vec<&'static str> {
+        OPERATIONS
+            .iter()
+            .map(|op| op.name)
+            .chain(WINDOW_OPERATIONS.iter().map(|op| op.name))
+            .collect()
+    }
+
+    #[test]
+    fn the_window_may_call_every_command_of_the_table_and_nothing_else() {
+        let capability: serde_json::Value = serde_json::from_str(include_str!(concat!(
+            env!("OUT_DIR"),
+            "/capabilities/main.json"
+        )))
+        .unwrap();
+        assert_eq!(capability["windows"], serde_json::json!(["main"]));
+        let granted: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let expected: Vec<String> = every_command()
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        assert_eq!(granted, expected);
+    }
+
+    #[test]
+    fn every_command_has_its_typescript_function() {
+        let client = include_str!("../../ui/src/bindings/commands.ts");
+        for command in every_command() {
+            assert!(
+                client.contains(&format!("(\"{command}\", ")),
+                "ui/src/bindings/commands.ts lacks {command}: regenerate the bindings"
+            );
+        }
     }
 }
 
-// ---- setup and session ----------------------------------------------------------
+#[cfg(all(test, feature = "ts"))]
+mod tests {
+    use gatehouse_api::ts::{render_commands, render_constants, TsConstant};
+    use gatehouse_domain::{ErrorCode, PolicyPreset, Role, TlsMode, TokenState, UserStatus};
 
-/// Sets the instance up and signs its first admin in.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn setup(state: State<'_, Shell>, request: Setup) -> Reply<SetupDone> {
-    let done = state.core().await?.setup(request).await.map_err(problem)?;
-    state.start_session_with(
-        done.access_token.access_token.expose(),
-        done.admin.clone(),
-        done.access_token.expires_at,
-    );
-    Ok(done)
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn sign_in(state: State<'_, Shell>, request: SignIn) -> Reply<SessionView> {
-    let signed_in = state
-        .core()
-        .await?
-        .sign_in(request, SignInSource::Desktop)
-        .await
-        .map_err(problem)?;
-    Ok(state.start_session(signed_in))
-}
-
-/// Forgets the token and clears the clipboard if it still holds our copy.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn sign_out(state: State<'_, Shell>) -> Reply<AppState> {
-    state.end_session();
-    state.state().await
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn change_password(
-    state: State<'_, Shell>,
-    change: PasswordChange,
-) -> Reply<SessionView> {
-    let (core, credential) = state.authed().await?;
-    let signed_in = core
-        .change_password(&credential, change)
-        .await
-        .map_err(|e| state.authed_problem(e))?;
-    Ok(state.start_session(signed_in))
-}
-
-// ---- users ------------------------------------------------------------------------
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn list_users(state: State<'_, Shell>, query: UserQuery) -> Reply<Page<UserView>> {
-    let (core, credential) = state.authed().await?;
-    core.users(&credential, query)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(%id), err(Debug))]
-pub async fn get_user(state: State<'_, Shell>, id: String) -> Reply<UserView> {
-    let (core, credential) = state.authed().await?;
-    core.user(&credential, parse_id(&id)?)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn create_user(state: State<'_, Shell>, request: NewUser) -> Reply<UserView> {
-    let (core, credential) = state.authed().await?;
-    core.create_user(&credential, request)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn create_admin(state: State<'_, Shell>, request: NewAdmin) -> Reply<UserView> {
-    let (core, credential) = state.authed().await?;
-    core.create_admin(&credential, request)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(%id, ?status), err(Debug))]
-pub async fn set_user_status(
-    state: State<'_, Shell>,
-    id: String,
-    status: UserStatus,
-) -> Reply<UserView> {
-    let (core, credential) = state.authed().await?;
-    core.set_user_status(&credential, parse_id(&id)?, status)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(%id, ?roles), err(Debug))]
-pub async fn set_user_roles(
-    state: State<'_, Shell>,
-    id: String,
-    roles: Vec<Role>,
-) -> Reply<UserView> {
-    let (core, credential) = state.authed().await?;
-    core.set_user_roles(&credential, parse_id(&id)?, roles)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-/// Without `temporary` the core generates one, returned once.
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(%id), err(Debug))]
-pub async fn reset_user_password(
-    state: State<'_, Shell>,
-    id: String,
-    temporary: Option<String>,
-) -> Reply<PasswordReset> {
-    let (core, credential) = state.authed().await?;
-    let temporary = temporary.filter(|t| !t.is_empty()).map(SecretString::from);
-    core.reset_user_password(&credential, parse_id(&id)?, temporary)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(%id), err(Debug))]
-pub async fn unlock_user(state: State<'_, Shell>, id: String) -> Reply<UserView> {
-    let (core, credential) = state.authed().await?;
-    core.unlock_user(&credential, parse_id(&id)?)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-// ---- accounts ------------------------------------------------------------------------
-
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(limit, offset), err(Debug))]
-pub async fn list_accounts(
-    state: State<'_, Shell>,
-    limit: u32,
-    offset: u32,
-) -> Reply<Page<AccountView>> {
-    let (core, credential) = state.authed().await?;
-    core.accounts(&credential, limit, offset)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn create_account(
-    state: State<'_, Shell>,
-    request: NewAccount,
-    idempotency_key: Option<String>,
-) -> Reply<AccountCreated> {
-    let (core, credential) = state.authed().await?;
-    core.create_account(&credential, request, idempotency_key.as_deref())
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-// ---- API tokens ------------------------------------------------------------------------
-
-/// The signed-in admin's own tokens.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn list_api_tokens(state: State<'_, Shell>) -> Reply<Vec<ApiTokenView>> {
-    let (core, credential) = state.authed().await?;
-    core.api_tokens(&credential, None)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn create_api_token(
-    state: State<'_, Shell>,
-    request: NewApiToken,
-) -> Reply<IssuedApiToken> {
-    let (core, credential) = state.authed().await?;
-    core.create_api_token(&credential, request)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(%id), err(Debug))]
-pub async fn revoke_api_token(state: State<'_, Shell>, id: String) -> Reply<ApiTokenView> {
-    let (core, credential) = state.authed().await?;
-    core.revoke_api_token(&credential, parse_id(&id)?)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-// ---- settings and preferences -------------------------------------------------------------
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn get_settings(state: State<'_, Shell>) -> Reply<Settings> {
-    let (core, credential) = state.authed().await?;
-    core.settings(&credential)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn update_settings(state: State<'_, Shell>, settings: Settings) -> Reply<Settings> {
-    let (core, credential) = state.authed().await?;
-    core.update_settings(&credential, settings)
-        .await
-        .map_err(|e| state.authed_problem(e))
-}
-
-/// The preferences held in memory (read from disk once, at start).
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub fn get_preferences(state: State<'_, Shell>) -> AppPreferences {
-    state.preferences()
-}
-
-/// Writes the preferences file: async so that the write stays off the main thread.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn set_preferences(
-    state: State<'_, Shell>,
-    preferences: AppPreferences,
-) -> Reply<AppPreferences> {
-    state.set_preferences(preferences)
-}
-
-// ---- clipboard ------------------------------------------------------------------------
-
-/// Copies a secret and clears it after the configured delay if it is still there.
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn copy_secret(state: State<'_, Shell>, text: String) -> Reply<ClipboardReceipt> {
-    let seconds = state.preferences().clipboard_clear_seconds;
-    let copy = state.clipboard.copy(SecretString::from(text))?;
-    let clipboard = state.clipboard.clone();
-    tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
-        let _ = tauri::async_runtime::spawn_blocking(move || clipboard.clear_copy(copy)).await;
-    });
-    let clears_at = chrono::Utc::now() + chrono::Duration::seconds(i64::from(seconds));
-    Ok(ClipboardReceipt {
-        clears_at: clears_at.to_rfc3339(),
-        seconds,
-    })
-}
-
-/// Clears the clipboard now, if it still holds what we copied (on a blocking thread:
-/// reading and clearing the system clipboard may wait on the display server).
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Debug))]
-pub async fn clear_clipboard(state: State<'_, Shell>) -> Reply<()> {
-    let clipboard = state.clipboard.clone();
-    tauri::async_runtime::spawn_blocking(move || clipboard.clear_ours())
-        .await
-        .map_err(|e| problem(gatehouse_domain::Error::Internal(Box::new(e))))?;
-    Ok(())
+    /// Writes `commands.ts` and `constants.ts` beside the ts-rs bindings (named like
+    /// ts-rs's own export tests, so `--lib export_bindings` runs it with them).
+    #[test]
+    fn export_bindings_commands_and_constants() {
+        let dir = std::env::var("TS_RS_EXPORT_DIR").unwrap_or_else(|_| "./bindings".into());
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(
+            dir.join("commands.ts"),
+            render_commands(&super::ts_commands()),
+        )
+        .unwrap();
+        let constants = [
+            TsConstant::of(
+                "ERROR_CODES",
+                "Every error code a problem carries.",
+                ErrorCode::ALL,
+            ),
+            TsConstant::of(
+                "ROLES",
+                "Every role, in the order the UI lists them.",
+                Role::ALL,
+            ),
+            TsConstant::of("USER_STATUSES", "Every user status.", UserStatus::ALL),
+            TsConstant::of("TLS_MODES", "Every PostgreSQL TLS mode.", TlsMode::ALL),
+            TsConstant::of("TOKEN_STATES", "Every API token state.", TokenState::ALL),
+            TsConstant::of(
+                "POLICY_PRESETS",
+                "Every password policy preset.",
+                &PolicyPreset::ALL,
+            ),
+        ];
+        std::fs::write(dir.join("constants.ts"), render_constants(&constants)).unwrap();
+    }
 }

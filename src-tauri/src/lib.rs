@@ -10,6 +10,7 @@ pub mod commands;
 pub mod files;
 pub mod shell;
 pub mod types;
+pub mod window;
 
 use std::sync::Arc;
 
@@ -47,47 +48,14 @@ pub fn run() {
             // `GATEHOUSE_DATABASE=local` (scripts/dev) opens the local database at start,
             // before the window asks for the state.
             if std::env::var("GATEHOUSE_DATABASE").as_deref() == Ok("local") {
-                if let Err(problem) = tauri::async_runtime::block_on(shell.connect_local()) {
+                if let Err(problem) = tauri::async_runtime::block_on(shell.open_local()) {
                     tracing::warn!(detail = %problem.detail, "could not open the local database");
                 }
             }
             app.manage(shell);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_state,
-            commands::connect_local,
-            commands::test_remote,
-            commands::connect_remote,
-            commands::disconnect,
-            commands::saved_profiles,
-            commands::policy_presets,
-            commands::suggested_blocked_domains,
-            commands::evaluate_password,
-            commands::setup,
-            commands::sign_in,
-            commands::sign_out,
-            commands::change_password,
-            commands::list_users,
-            commands::get_user,
-            commands::create_user,
-            commands::create_admin,
-            commands::set_user_status,
-            commands::set_user_roles,
-            commands::reset_user_password,
-            commands::unlock_user,
-            commands::list_accounts,
-            commands::create_account,
-            commands::list_api_tokens,
-            commands::create_api_token,
-            commands::revoke_api_token,
-            commands::get_settings,
-            commands::update_settings,
-            commands::get_preferences,
-            commands::set_preferences,
-            commands::copy_secret,
-            commands::clear_clipboard,
-        ])
+        .invoke_handler(commands::handler())
         .build(tauri::generate_context!())
         .expect("error while building the Gatehouse window");
 

@@ -1,11 +1,13 @@
-//! The app's state: the connected core, the signed-in session, preferences and the
-//! clipboard guard. The access token lives only here, in memory.
+//! The app's state: the connection (a [`Backend`] every operation goes through), the
+//! signed-in session, preferences and the clipboard guard. The access token lives only
+//! here, in memory.
 
 use std::sync::{Arc, Mutex};
 
+use gatehouse_api::{problem, Backend, InProcess};
 use gatehouse_domain::{
     Credential, DatabaseConfig, Error, ErrorCode, FieldError, Gatehouse, PostgresConfig, Problem,
-    SecretStore, SecretStoreError, SecretString, SignedIn, UserView,
+    SecretStore, SecretStoreError, SecretString, SetupDone, SignInSource, SignedIn,
 };
 
 use crate::clipboard::ClipboardGuard;
@@ -15,14 +17,6 @@ use crate::types::{
     RemoteProfileView, SessionView,
 };
 
-/// Maps a core error to its problem document; unexpected ones are logged first.
-pub fn problem(error: Error) -> Problem {
-    if let Error::Internal(source) = &error {
-        tracing::error!(error = %source, "unexpected failure");
-    }
-    error.to_problem()
-}
-
 pub fn not_connected() -> Problem {
     Problem::new(
         ErrorCode::BadRequest,
@@ -30,17 +24,13 @@ pub fn not_connected() -> Problem {
     )
 }
 
-/// An id from the UI that is not a UUID.
-pub fn parse_id(id: &str) -> Result<uuid::Uuid, Problem> {
-    id.parse()
-        .map_err(|_| Problem::new(ErrorCode::NotFound, "No such item (invalid id)."))
-}
-
 pub fn invalid_field(field: &str, code: &str, message: &str) -> Problem {
     Error::Validation(vec![FieldError::new(field, code, message)]).to_problem()
 }
 
 struct Connection {
+    backend: Arc<dyn Backend>,
+    /// The core this process runs, closed when the connection is replaced.
     core: Gatehouse,
     info: ConnectionInfo,
 }
@@ -48,6 +38,48 @@ struct Connection {
 struct Session {
     credential: Credential,
     view: SessionView,
+}
+
+/// An operation's output that starts the window's session: the shell keeps the access
+/// token and the window sees [`StartsSession::Seen`].
+pub trait StartsSession {
+    type Seen: serde::Serialize;
+    fn start(self, shell: &Shell) -> Self::Seen;
+}
+
+impl StartsSession for SignedIn {
+    /// The signed-in user, never the token.
+    type Seen = SessionView;
+
+    fn start(self, shell: &Shell) -> SessionView {
+        let view = SessionView {
+            user: self.user,
+            must_change_password: self.must_change_password,
+            expires_at: self.access_token.expires_at.to_rfc3339(),
+        };
+        shell.keep_session(
+            Credential::bearer(self.access_token.access_token.expose()),
+            view.clone(),
+        );
+        view
+    }
+}
+
+impl StartsSession for SetupDone {
+    /// The whole result: the wizard shows the first token once.
+    type Seen = SetupDone;
+
+    fn start(self, shell: &Shell) -> SetupDone {
+        shell.keep_session(
+            Credential::bearer(self.data.access_token.expose()),
+            SessionView {
+                user: self.admin.clone(),
+                must_change_password: false,
+                expires_at: self.data.expires_at.to_rfc3339(),
+            },
+        );
+        self
+    }
 }
 
 pub struct Shell {
@@ -72,27 +104,19 @@ impl Shell {
         }
     }
 
-    /// The connected core.
-    pub async fn core(&self) -> Result<Gatehouse, Problem> {
+    /// The connection's backend.
+    pub async fn backend(&self) -> Result<Arc<dyn Backend>, Problem> {
         self.connection
             .lock()
             .await
             .as_ref()
-            .map(|c| c.core.clone())
+            .map(|c| c.backend.clone())
             .ok_or_else(not_connected)
     }
 
-    pub async fn try_core(&self) -> Option<Gatehouse> {
-        self.connection
-            .lock()
-            .await
-            .as_ref()
-            .map(|c| c.core.clone())
-    }
-
-    /// The connected core and the signed-in admin's credential.
-    pub async fn authed(&self) -> Result<(Gatehouse, Credential), Problem> {
-        let core = self.core().await?;
+    /// The connection's backend and the signed-in admin's credential.
+    pub async fn authed(&self) -> Result<(Arc<dyn Backend>, Credential), Problem> {
+        let backend = self.backend().await?;
         let credential = self
             .session
             .lock()
@@ -100,15 +124,28 @@ impl Shell {
             .as_ref()
             .map(|s| s.credential.clone())
             .ok_or_else(|| Error::Unauthenticated.to_problem())?;
-        Ok((core, credential))
+        Ok((backend, credential))
     }
 
-    /// Maps an error of an authenticated call; an expired or rejected session ends.
-    pub fn authed_problem(&self, error: Error) -> Problem {
-        if matches!(error, Error::TokenExpired | Error::Unauthenticated) {
+    /// A problem of an authenticated call; an expired or rejected session ends.
+    pub fn session_problem(&self, problem: Problem) -> Problem {
+        if matches!(
+            problem.code,
+            ErrorCode::TokenExpired | ErrorCode::Unauthenticated
+        ) {
             self.end_session();
         }
-        problem(error)
+        problem
+    }
+
+    /// Keeps an operation's session (see [`StartsSession`]) and returns what the
+    /// window may see of it.
+    pub fn start_session<T: StartsSession>(&self, output: T) -> T::Seen {
+        output.start(self)
+    }
+
+    fn keep_session(&self, credential: Credential, view: SessionView) {
+        *self.session.lock().expect("session lock") = Some(Session { credential, view });
     }
 
     /// Replaces the connection (closing the previous one) and ends any session.
@@ -120,11 +157,12 @@ impl Shell {
         let core = Gatehouse::connect(&config, self.secrets.clone())
             .await
             .map_err(problem)?;
-        let previous = self
-            .connection
-            .lock()
-            .await
-            .replace(Connection { core, info });
+        let backend = Arc::new(InProcess::new(core.clone(), SignInSource::Desktop));
+        let previous = self.connection.lock().await.replace(Connection {
+            backend,
+            core,
+            info,
+        });
         self.end_session();
         if let Some(previous) = previous {
             previous.core.close().await;
@@ -134,7 +172,7 @@ impl Shell {
 
     /// Opens (creating it if needed) the local SQLite file in the app data dir,
     /// unless it is open already.
-    pub async fn connect_local(&self) -> Result<(), Problem> {
+    pub async fn open_local(&self) -> Result<(), Problem> {
         if self.connected_to(ConnectionKind::Local).await {
             return Ok(());
         }
@@ -179,7 +217,7 @@ impl Shell {
     }
 
     /// Connects to a profile's database, reads whether it is set up, and closes.
-    pub async fn test_remote(&self, profile: &RemoteProfile) -> Result<ConnectionTest, Problem> {
+    pub async fn check_remote(&self, profile: &RemoteProfile) -> Result<ConnectionTest, Problem> {
         let config = postgres_config(profile, self.password_of(profile).await?);
         let core = match Gatehouse::connect(&config, self.secrets.clone()).await {
             Ok(core) => core,
@@ -215,7 +253,7 @@ impl Shell {
     /// asked to (or forgets a saved one if not) and remembers the profile, without
     /// its password, in profiles.json. If the keychain fails, it disconnects again
     /// and says so: the password is never written anywhere else.
-    pub async fn connect_remote(&self, profile: RemoteProfile) -> Result<(), Problem> {
+    pub async fn open_remote(&self, profile: RemoteProfile) -> Result<(), Problem> {
         let password = self.password_of(&profile).await?;
         let entry = password_entry(&profile);
         self.connect(
@@ -229,7 +267,7 @@ impl Shell {
             (None, true) => Ok(()),
         };
         if let Err(mut problem) = saved {
-            self.disconnect().await;
+            self.close_connection().await;
             problem.detail = format!(
                 "The password could not be saved: {} Untick \"Remember the password in the system \
                  keychain\" to connect without saving it.",
@@ -257,43 +295,12 @@ impl Shell {
             .is_some_and(|c| c.info.kind == kind)
     }
 
-    pub async fn disconnect(&self) {
+    pub async fn close_connection(&self) {
         let previous = self.connection.lock().await.take();
         self.end_session();
         if let Some(previous) = previous {
             previous.core.close().await;
         }
-    }
-
-    pub fn start_session(&self, signed_in: SignedIn) -> SessionView {
-        let view = SessionView {
-            user: signed_in.user,
-            must_change_password: signed_in.must_change_password,
-            expires_at: signed_in.access_token.expires_at.to_rfc3339(),
-        };
-        let credential = Credential::bearer(signed_in.access_token.access_token.expose());
-        *self.session.lock().expect("session lock") = Some(Session {
-            credential,
-            view: view.clone(),
-        });
-        view
-    }
-
-    /// Keeps a setup's token as the session of the admin it made.
-    pub fn start_session_with(
-        &self,
-        token: &str,
-        user: UserView,
-        expires_at: chrono::DateTime<chrono::Utc>,
-    ) {
-        *self.session.lock().expect("session lock") = Some(Session {
-            credential: Credential::bearer(token),
-            view: SessionView {
-                user,
-                must_change_password: false,
-                expires_at: expires_at.to_rfc3339(),
-            },
-        });
     }
 
     /// Forgets the token and clears the clipboard if it still holds our copy.
@@ -306,7 +313,7 @@ impl Shell {
         self.preferences.lock().expect("preferences lock").clone()
     }
 
-    pub fn set_preferences(&self, preferences: AppPreferences) -> Result<AppPreferences, Problem> {
+    pub fn save_preferences(&self, preferences: AppPreferences) -> Result<AppPreferences, Problem> {
         if !(5..=600).contains(&preferences.clipboard_clear_seconds) {
             return Err(invalid_field(
                 "clipboard_clear_seconds",
@@ -320,15 +327,15 @@ impl Shell {
     }
 
     pub async fn state(&self) -> Result<AppState, Problem> {
-        let (core, connection) = {
+        let (backend, connection) = {
             let guard = self.connection.lock().await;
             (
-                guard.as_ref().map(|c| c.core.clone()),
+                guard.as_ref().map(|c| c.backend.clone()),
                 guard.as_ref().map(|c| c.info.clone()),
             )
         };
-        let instance = match core {
-            Some(core) => Some(core.instance_status().await.map_err(problem)?),
+        let instance = match backend {
+            Some(backend) => Some(backend.instance_status().await?),
             None => None,
         };
         let session = self
@@ -399,7 +406,7 @@ pub fn connection_failure(error: &Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use gatehouse_domain::MemorySecretStore;
+    use gatehouse_domain::{MemorySecretStore, UserView};
 
     use super::*;
     use crate::clipboard::tests::FakeClipboard;
@@ -441,6 +448,19 @@ mod tests {
             created_by: None,
             updated_at: now,
         }
+    }
+
+    /// A session as a sign-in would start it.
+    fn signed_in(shell: &Shell) {
+        shell.start_session(SignedIn {
+            access_token: gatehouse_domain::IssuedAccessToken {
+                access_token: serde_json::from_value(serde_json::json!("a.jwt.token")).unwrap(),
+                token_type: "Bearer".into(),
+                expires_at: chrono::Utc::now(),
+            },
+            user: admin(),
+            must_change_password: false,
+        });
     }
 
     #[tokio::test]
@@ -487,13 +507,13 @@ mod tests {
     async fn an_expired_token_ends_the_session_and_clears_our_copy_from_the_clipboard() {
         let (_dir, shell, clipboard) = shell();
         shell.connect_local().await.unwrap();
-        shell.start_session_with("a.jwt.token", admin(), chrono::Utc::now());
+        signed_in(&shell);
         shell
             .clipboard
             .copy(SecretString::from("gth_secret".to_owned()))
             .unwrap();
 
-        let problem = shell.authed_problem(Error::TokenExpired);
+        let problem = shell.session_problem(Error::TokenExpired.to_problem());
 
         assert_eq!(problem.code, ErrorCode::TokenExpired);
         assert!(shell.state().await.unwrap().session.is_none());
@@ -504,9 +524,9 @@ mod tests {
     async fn other_errors_keep_the_session() {
         let (_dir, shell, _) = shell();
         shell.connect_local().await.unwrap();
-        shell.start_session_with("a.jwt.token", admin(), chrono::Utc::now());
+        signed_in(&shell);
 
-        shell.authed_problem(Error::Forbidden);
+        shell.session_problem(Error::Forbidden.to_problem());
 
         assert!(shell.state().await.unwrap().session.is_some());
     }
@@ -516,7 +536,7 @@ mod tests {
         let (_dir, shell, _) = shell();
         for seconds in [0, 4, 601] {
             let problem = shell
-                .set_preferences(AppPreferences {
+                .save_preferences(AppPreferences {
                     clipboard_clear_seconds: seconds,
                 })
                 .unwrap_err();

@@ -106,7 +106,7 @@ async fn testing_a_port_where_nothing_listens_says_so_without_echoing_the_passwo
     unreachable.host = "127.0.0.1".into();
     unreachable.port = port;
 
-    let test = shell.test_remote(&unreachable).await.unwrap();
+    let test = shell.test_remote(unreachable.clone()).await.unwrap();
 
     assert!(!test.ok);
     assert!(
@@ -128,7 +128,7 @@ async fn testing_a_fresh_database_says_gatehouse_is_not_set_up_there_yet() {
     let (_dir, shell) = shell(Arc::new(MemorySecretStore::default()));
 
     let test = shell
-        .test_remote(&profile(&db.name, None, false))
+        .test_remote(profile(&db.name, None, false))
         .await
         .unwrap();
 
@@ -162,7 +162,7 @@ async fn connecting_keeps_the_password_in_the_keychain_and_the_profile_without_i
         profiles.contains("\"has_saved_password\": true"),
         "{profiles}"
     );
-    shell.disconnect().await;
+    shell.disconnect().await.unwrap();
     db.drop().await;
 }
 
@@ -180,7 +180,7 @@ async fn connecting_without_save_password_forgets_a_saved_one() {
         .unwrap();
 
     assert!(secrets.get(&password_entry(&remote)).unwrap().is_none());
-    shell.disconnect().await;
+    shell.disconnect().await.unwrap();
     db.drop().await;
 }
 

@@ -94,7 +94,7 @@ async fn world() -> World {
         })
         .await
         .unwrap();
-    let admin = Credential::bearer(done.access_token.access_token.expose());
+    let admin = Credential::bearer(done.data.access_token.expose());
     World {
         gh,
         admin,
@@ -144,7 +144,7 @@ fn sign_in_timing(c: &mut Criterion) {
     // A high threshold so the desktop source rarely waits while measured (a waiting
     // source's attempt costs the same dummy-hash check anyway).
     runtime.block_on(async {
-        let mut settings = world.gh.settings(&world.admin).await.unwrap();
+        let mut settings = world.gh.get_settings(&world.admin).await.unwrap();
         settings.lockout_threshold = 100;
         world
             .gh
@@ -177,7 +177,7 @@ fn sign_in_timing(c: &mut Criterion) {
             runtime.block_on(async {
                 let users = world
                     .gh
-                    .users(&world.admin, UserQuery::default())
+                    .list_users(&world.admin, UserQuery::default())
                     .await
                     .unwrap();
                 let ada = users.items.iter().find(|u| u.username == "ada").unwrap().id;

@@ -45,7 +45,7 @@ impl From<AccountRow> for AccountView {
 }
 
 /// "Create account": the account, its primary user, and the user's default API token.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -65,6 +65,7 @@ pub struct NewAccount {
     pub email: Option<String>,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
     pub password: SecretString,
     #[serde(default)]
     pub first_name: Option<String>,
@@ -78,7 +79,7 @@ pub struct NewAccount {
 /// What "create account" made. The token secret is present only the first time:
 /// a retried request with the same idempotency key gets the same account, user and
 /// token back, with `replayed` set and no secret (it is never shown twice).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountCreated {
@@ -89,6 +90,21 @@ pub struct AccountCreated {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub initial_token_secret: Option<OneTimeSecret>,
     pub replayed: bool,
+}
+
+/// A page of the account list.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct AccountQuery {
+    /// Page size, 1–200; default 50.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// How many to skip.
+    #[serde(default)]
+    pub offset: Option<u32>,
 }
 
 /// The longest account (or organization) name, after trimming.
@@ -160,8 +176,9 @@ impl Gatehouse {
         &self,
         credential: &Credential,
         request: NewAccount,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<String>,
     ) -> Result<AccountCreated> {
+        let idempotency_key = idempotency_key.as_deref();
         let (_, settings) = self.precheck_admin(credential).await?;
         let now = self.now();
         let mut errors = FieldErrors::default();
@@ -186,7 +203,7 @@ impl Gatehouse {
             Some(plan) => errors.check("plan", parse_plan(plan)).map(Some),
             None => Some(None),
         };
-        let metadata = errors.check("metadata", parse_json_object(request.metadata));
+        let metadata = errors.check_all(parse_json_object("metadata", request.metadata));
         let token_request =
             NewApiToken::named(request.token_name.unwrap_or_else(|| "Default".to_owned()));
         let token = errors.check_all(
@@ -302,17 +319,16 @@ impl Gatehouse {
     }
 
     /// Accounts, newest first (admins only).
-    pub async fn accounts(
+    pub async fn list_accounts(
         &self,
         credential: &Credential,
-        limit: u32,
-        offset: u32,
+        query: AccountQuery,
     ) -> Result<crate::Page<AccountView>> {
+        let limit = query.limit.unwrap_or(50).clamp(1, 200);
+        let offset = query.offset.unwrap_or(0);
         transaction!(self.pool(), Mode::Write, |tx| async {
             self.authorize_admin(tx, credential).await?;
-            let rows = tx
-                .accounts(i64::from(limit.clamp(1, 200)), i64::from(offset))
-                .await?;
+            let rows = tx.accounts(i64::from(limit), i64::from(offset)).await?;
             let total = tx.count_accounts().await?;
             Ok::<_, Error>(crate::Page {
                 items: rows.into_iter().map(AccountView::from).collect(),
@@ -323,7 +339,7 @@ impl Gatehouse {
     }
 
     /// One account (admins only).
-    pub async fn account(&self, credential: &Credential, id: Uuid) -> Result<AccountView> {
+    pub async fn get_account(&self, credential: &Credential, id: Uuid) -> Result<AccountView> {
         transaction!(self.pool(), Mode::Write, |tx| async {
             self.authorize_admin(tx, credential).await?;
             Ok::<_, Error>(AccountView::from(

@@ -27,6 +27,21 @@ pub struct AuditEvent {
     pub detail: serde_json::Value,
 }
 
+/// A page of the audit trail.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Page size, 1–500; default 50.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// How many to skip.
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
 impl From<AuditRow> for AuditEvent {
     fn from(row: AuditRow) -> Self {
         AuditEvent {
@@ -66,17 +81,19 @@ pub(crate) async fn record(
 
 impl Gatehouse {
     /// The most recent audit events, newest first (admins only).
-    pub async fn audit_events(
+    pub async fn list_audit_events(
         &self,
         credential: &Credential,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<AuditEvent>> {
-        let limit = i64::from(limit.clamp(1, 500));
+        query: AuditQuery,
+    ) -> Result<crate::List<AuditEvent>> {
+        let limit = i64::from(query.limit.unwrap_or(50).clamp(1, 500));
+        let offset = i64::from(query.offset.unwrap_or(0));
         transaction!(self.pool(), Mode::Write, |tx| async {
             self.authorize_admin(tx, credential).await?;
-            let rows = tx.audit_events(limit, i64::from(offset)).await?;
-            Ok::<_, crate::Error>(rows.into_iter().map(AuditEvent::from).collect::<Vec<_>>())
+            let rows = tx.audit_events(limit, offset).await?;
+            Ok::<_, crate::Error>(crate::List {
+                items: rows.into_iter().map(AuditEvent::from).collect(),
+            })
         })
     }
 }

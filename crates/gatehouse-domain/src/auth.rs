@@ -43,13 +43,14 @@ impl Credential {
             .then(|| Credential::bearer(token))
     }
 
-    pub(crate) fn expose(&self) -> &str {
+    /// The token itself: for the `Authorization` header of a request that carries it.
+    pub fn expose(&self) -> &str {
         self.0.expose_secret()
     }
 }
 
 /// Username or email, and password.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -58,11 +59,12 @@ pub struct SignIn {
     pub login: String,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
     pub password: SecretString,
 }
 
 /// A successful sign-in.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedIn {
@@ -97,16 +99,18 @@ impl From<Refusal> for SignInFailure {
 }
 
 /// Changing one's own password.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
     pub current_password: SecretString,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
     pub new_password: SecretString,
 }
 

@@ -87,6 +87,30 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for the UI's list of known codes.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::BadRequest,
+        ErrorCode::ValidationFailed,
+        ErrorCode::Conflict,
+        ErrorCode::AlreadyInitialized,
+        ErrorCode::NotInitialized,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::Unauthenticated,
+        ErrorCode::TokenExpired,
+        ErrorCode::UserInactive,
+        ErrorCode::Forbidden,
+        ErrorCode::PasswordChangeRequired,
+        ErrorCode::NotFound,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::KeychainUnavailable,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::TooManyRequests,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::BadRequest => "bad_request",

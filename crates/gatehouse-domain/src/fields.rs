@@ -108,43 +108,69 @@ fn is_hidden(c: char) -> bool {
 /// The most JSON a free-form object field (preferences, metadata) may hold.
 const MAX_JSON_OBJECT_BYTES: usize = 16 * 1024;
 
-/// A free-form JSON field: absent or `null` is `{}`, else an object of at most
-/// 16 KiB with no NUL anywhere. Report it with [`FieldErrors::check`], which names it.
+/// A free-form JSON field called `field`: absent or `null` is `{}`, else an object of
+/// at most 16 KiB with no NUL anywhere (each string or key holding one is reported by
+/// its place, e.g. `preferences.tags[0]`).
 pub(crate) fn parse_json_object(
+    field: &str,
     value: Option<serde_json::Value>,
-) -> Result<serde_json::Value, FieldError> {
-    match value {
-        None | Some(serde_json::Value::Null) => Ok(serde_json::json!({})),
-        Some(value) if json_has_nul(&value) => Err(FieldError::new(
-            "",
-            "invalid_characters",
-            "Text in this JSON cannot contain NUL characters.",
-        )),
-        Some(value @ serde_json::Value::Object(_)) => {
-            if value.to_string().len() <= MAX_JSON_OBJECT_BYTES {
-                Ok(value)
-            } else {
-                Err(FieldError::new(
-                    "",
-                    "too_large",
-                    "Use at most 16 KiB of JSON.",
-                ))
-            }
+) -> Result<serde_json::Value, Vec<FieldError>> {
+    let value = match value {
+        None | Some(serde_json::Value::Null) => return Ok(serde_json::json!({})),
+        Some(value @ serde_json::Value::Object(_)) => value,
+        Some(_) => {
+            return Err(vec![FieldError::new(
+                field,
+                "invalid",
+                "Use a JSON object.",
+            )])
         }
-        Some(_) => Err(FieldError::new("", "invalid", "Use a JSON object.")),
+    };
+    let mut with_nul = Vec::new();
+    nul_paths(&value, field.to_owned(), &mut with_nul);
+    if !with_nul.is_empty() {
+        return Err(with_nul
+            .iter()
+            .map(|path| {
+                FieldError::new(
+                    path,
+                    "invalid_characters",
+                    "Text in this JSON cannot contain NUL characters.",
+                )
+            })
+            .collect());
     }
+    if value.to_string().len() > MAX_JSON_OBJECT_BYTES {
+        return Err(vec![FieldError::new(
+            field,
+            "too_large",
+            "Use at most 16 KiB of JSON.",
+        )]);
+    }
+    Ok(value)
 }
 
-/// Whether any string or key inside a JSON value holds NUL, which PostgreSQL's
-/// `jsonb` refuses (SQLite would keep it, so both databases must refuse it here).
-fn json_has_nul(value: &serde_json::Value) -> bool {
+/// The places of the strings and keys inside a JSON value that hold NUL, which
+/// PostgreSQL's `jsonb` refuses (SQLite would keep it, so both databases must refuse
+/// it here).
+fn nul_paths(value: &serde_json::Value, path: String, found: &mut Vec<String>) {
     match value {
-        serde_json::Value::String(text) => text.contains('\0'),
-        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
-        serde_json::Value::Object(map) => map
-            .iter()
-            .any(|(key, item)| key.contains('\0') || json_has_nul(item)),
-        _ => false,
+        serde_json::Value::String(text) if text.contains('\0') => found.push(path),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_paths(item, format!("{path}[{i}]"), found);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                let here = format!("{path}.{key}");
+                if key.contains('\0') {
+                    found.push(here.clone());
+                }
+                nul_paths(item, here, found);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -204,20 +230,29 @@ mod tests {
     }
 
     #[test]
-    fn nul_is_found_in_nested_json_strings_and_keys() {
-        assert!(json_has_nul(
-            &serde_json::json!({"a": ["x", {"b": "\u{0}"}]})
-        ));
-        assert!(json_has_nul(&serde_json::json!({"k\u{0}": 1})));
-        assert!(!json_has_nul(&serde_json::json!({"a": ["x", {"b": 1}]})));
+    fn nul_is_found_in_nested_json_strings_and_keys_by_its_place() {
+        let paths = |value| {
+            let mut found = Vec::new();
+            nul_paths(&value, "p".to_owned(), &mut found);
+            found
+        };
+        assert_eq!(
+            paths(serde_json::json!({"a": ["x", {"b": "\u{0}"}]})),
+            ["p.a[1].b"]
+        );
+        assert_eq!(
+            paths(serde_json::json!({"k\u{0}": ["\u{0}"]})),
+            ["p.k\u{0}", "p.k\u{0}[0]"]
+        );
+        assert!(paths(serde_json::json!({"a": ["x", {"b": 1}]})).is_empty());
     }
 
     #[test]
     fn a_json_field_is_an_object_of_at_most_16_kib_and_absent_means_empty() {
-        let code = |v| parse_json_object(Some(v)).unwrap_err().code;
-        assert_eq!(parse_json_object(None).unwrap(), serde_json::json!({}));
+        let code = |v| parse_json_object("p", Some(v)).unwrap_err()[0].code.clone();
+        assert_eq!(parse_json_object("p", None).unwrap(), serde_json::json!({}));
         assert_eq!(
-            parse_json_object(Some(serde_json::Value::Null)).unwrap(),
+            parse_json_object("p", Some(serde_json::Value::Null)).unwrap(),
             serde_json::json!({})
         );
         assert_eq!(code(serde_json::json!([1])), "invalid");
@@ -229,6 +264,6 @@ mod tests {
             code(serde_json::json!({"a": "\u{0}"})),
             "invalid_characters"
         );
-        assert!(parse_json_object(Some(serde_json::json!({"a": 1}))).is_ok());
+        assert!(parse_json_object("p", Some(serde_json::json!({"a": 1}))).is_ok());
     }
 }

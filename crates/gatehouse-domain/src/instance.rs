@@ -17,6 +17,7 @@ use crate::fields::{parsed, FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::policy::{evaluate, PasswordContext, PasswordPolicy, PolicyReport};
+use crate::secrets::OneTimeSecret;
 use crate::store::{transaction, unique_violation, AccountRow, InstanceRow, Mode, Store};
 use crate::user::{Role, UserFields, UserStatus, UserView};
 
@@ -139,7 +140,7 @@ impl Settings {
 }
 
 /// Whether the instance is set up (the app shows the wizard or the sign-in).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstanceStatus {
@@ -150,7 +151,7 @@ pub struct InstanceStatus {
 }
 
 /// The setup wizard's request (seed 000).
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -168,6 +169,7 @@ pub struct Setup {
     /// Checked against `password_policy` (or the default policy).
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
     pub password: SecretString,
     /// The policy for every password from now on; the recommended preset if absent.
     #[serde(default)]
@@ -181,14 +183,71 @@ pub struct Setup {
 }
 
 /// What the setup made, with the first admin's access token (shown once).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetupDone {
-    pub access_token: IssuedAccessToken,
+    /// The first admin's access token, as seed 000 returns it (`data.accessToken`).
+    pub data: FirstAccessToken,
     pub admin: UserView,
     pub account: AccountView,
     pub instance_id: Uuid,
+}
+
+/// The setup's access token in seed 000's camelCase (`data.accessToken`), kept for the
+/// clients written against it.
+#[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FirstAccessToken {
+    /// The first admin's access token (JWT).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub access_token: OneTimeSecret,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// When the access token expires.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<IssuedAccessToken> for FirstAccessToken {
+    fn from(issued: IssuedAccessToken) -> Self {
+        FirstAccessToken {
+            access_token: issued.access_token,
+            token_type: issued.token_type,
+            expires_at: issued.expires_at,
+        }
+    }
+}
+
+impl From<FirstAccessToken> for IssuedAccessToken {
+    fn from(first: FirstAccessToken) -> Self {
+        IssuedAccessToken {
+            access_token: first.access_token,
+            token_type: first.token_type,
+            expires_at: first.expires_at,
+        }
+    }
+}
+
+/// A candidate password to evaluate, for live feedback. Nothing is stored.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordCandidate {
+    /// At most 1024 characters.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
+    pub password: SecretString,
+    /// Personal details the password must not contain (e.g. the form's username).
+    #[serde(default)]
+    pub context: Option<PasswordContext>,
+    /// A policy to preview; the one in force when absent.
+    #[serde(default)]
+    pub policy: Option<PasswordPolicy>,
 }
 
 /// The default blocked domains the wizard suggests.
@@ -314,7 +373,7 @@ impl Gatehouse {
             .issue_access_token(instance_id, &admin, &settings)
             .await?;
         Ok(SetupDone {
-            access_token,
+            data: access_token.into(),
             admin: UserView::from(admin),
             account,
             instance_id,
@@ -322,7 +381,7 @@ impl Gatehouse {
     }
 
     /// The instance's settings (admins only).
-    pub async fn settings(&self, credential: &Credential) -> Result<Settings> {
+    pub async fn get_settings(&self, credential: &Credential) -> Result<Settings> {
         transaction!(self.pool(), Mode::Write, |tx| async {
             self.authorize_admin(tx, credential).await?;
             Ok::<_, Error>(
@@ -376,12 +435,13 @@ impl Gatehouse {
     /// Stores nothing; needs no credential (so its inputs are bounded: a candidate of
     /// at most the hard maximum length, context values of at most 320 characters, a
     /// policy that passes its check). Runs on the blocking pool.
-    pub async fn evaluate_password(
-        &self,
-        candidate: SecretString,
-        context: PasswordContext,
-        policy: Option<PasswordPolicy>,
-    ) -> Result<PolicyReport> {
+    pub async fn evaluate_password(&self, candidate: PasswordCandidate) -> Result<PolicyReport> {
+        let PasswordCandidate {
+            password: candidate,
+            context,
+            policy,
+        } = candidate;
+        let context = context.unwrap_or_default();
         const MAX_CONTEXT_CHARS: usize = 320;
         let max_candidate = usize::from(crate::policy::HARD_MAX_LENGTH);
         let mut errors = FieldErrors::default();

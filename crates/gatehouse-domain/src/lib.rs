@@ -31,16 +31,18 @@ pub mod user;
 pub mod username;
 
 pub use access_token::{IssuedAccessToken, Jwk, Jwks};
-pub use account::{AccountCreated, AccountView, NewAccount};
-pub use api_token::{ApiTokenView, IssuedApiToken, NewApiToken, TokenState};
-pub use audit::AuditEvent;
+pub use account::{AccountCreated, AccountQuery, AccountView, NewAccount};
+pub use api_token::{ApiTokenView, IssuedApiToken, NewApiToken, TokenQuery, TokenState};
+pub use audit::{AuditEvent, AuditQuery};
 pub use auth::{Credential, PasswordChange, SignIn, SignedIn};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::Email;
 pub use error::{Error, ErrorCode, Problem, Result};
 pub use fields::FieldError;
 pub use gatehouse::Gatehouse;
-pub use instance::{InstanceStatus, Settings, Setup, SetupDone};
+pub use instance::{
+    FirstAccessToken, InstanceStatus, PasswordCandidate, Settings, Setup, SetupDone,
+};
 pub use login_key::login_key;
 pub use password::Password;
 pub use person_name::PersonName;
@@ -48,7 +50,10 @@ pub use policy::{evaluate, PasswordContext, PasswordPolicy, PolicyPreset, Policy
 pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreError};
 pub use sign_in_throttle::SignInSource;
 pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};
-pub use user::{NewAdmin, NewUser, Page, PasswordReset, Role, UserQuery, UserStatus, UserView};
+pub use user::{
+    List, NewAdmin, NewUser, Page, PasswordReset, PasswordResetRequest, Role, RolesChange,
+    StatusChange, UserQuery, UserStatus, UserView,
+};
 pub use username::Username;
 
 pub use secrecy::SecretString;

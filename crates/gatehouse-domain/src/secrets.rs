@@ -60,7 +60,7 @@ impl SecretStore for MemorySecretStore {
 /// A secret handed to its owner exactly once: an issued token, a generated temporary
 /// password. It serializes as its plain value (that is the one showing) but never
 /// prints through `Debug`, so it cannot end up in a log by accident.
-#[derive(Clone, serde::Serialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct OneTimeSecret(String);
 
@@ -77,5 +77,26 @@ impl OneTimeSecret {
 impl std::fmt::Debug for OneTimeSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("OneTimeSecret([REDACTED])")
+    }
+}
+
+/// Serializes a secret as its plain text: for requests that carry one to where it is
+/// checked (a password sent to `gatehouse serve` by the desktop's HTTP client). Use as
+/// `#[serde(serialize_with = "crate::secrets::expose_secret")]`.
+pub fn expose_secret<S: serde::Serializer>(
+    secret: &secrecy::SecretString,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(secrecy::ExposeSecret::expose_secret(secret))
+}
+
+/// [`expose_secret`] for an optional secret.
+pub fn expose_optional_secret<S: serde::Serializer>(
+    secret: &Option<secrecy::SecretString>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(secret) => serializer.serialize_some(secrecy::ExposeSecret::expose_secret(secret)),
+        None => serializer.serialize_none(),
     }
 }

@@ -35,6 +35,8 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: &'static [Role] = &[Role::Admin, Role::Editor, Role::Viewer];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
@@ -75,6 +77,13 @@ pub enum UserStatus {
 }
 
 impl UserStatus {
+    pub const ALL: &'static [UserStatus] = &[
+        UserStatus::Active,
+        UserStatus::Pending,
+        UserStatus::Suspended,
+        UserStatus::Deactivated,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             UserStatus::Active => "active",
@@ -153,7 +162,7 @@ impl From<UserRow> for UserView {
 }
 
 /// "Create user" (seeds 002, 004).
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -164,6 +173,7 @@ pub struct NewUser {
     pub email: Option<String>,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
     pub password: SecretString,
     #[serde(default)]
     pub first_name: Option<String>,
@@ -188,7 +198,7 @@ pub struct NewUser {
 }
 
 /// "Create admin" (seed 003): role admin, email confirmed at creation.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -196,6 +206,7 @@ pub struct NewAdmin {
     pub email: String,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(serialize_with = "crate::secrets::expose_secret")]
     pub password: SecretString,
     /// Derived from the email's local part when absent.
     #[serde(default)]
@@ -207,7 +218,7 @@ pub struct NewAdmin {
 }
 
 /// Search, filters and a keyset cursor for the user list.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
@@ -229,15 +240,57 @@ pub struct UserQuery {
 }
 
 /// One page of a list.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
+    // Inlined: a generic item type has no component of its own to refer to.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub items: Vec<T>,
     /// How many items match in all.
     pub total: u64,
     /// Pass as `after` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// A whole (short) list.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct List<T> {
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub items: Vec<T>,
+}
+
+/// "Change status".
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: UserStatus,
+}
+
+/// "Replace roles".
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RolesChange {
+    pub roles: Vec<Role>,
+}
+
+/// An admin's password reset. Without `temporary_password` one is generated and
+/// returned once.
+#[derive(Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    #[serde(default, serialize_with = "crate::secrets::expose_optional_secret")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub temporary_password: Option<SecretString>,
 }
 
 impl PasswordContext {
@@ -253,7 +306,7 @@ impl PasswordContext {
 }
 
 /// A temporary password set by an admin, shown once when it was generated.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordReset {
@@ -379,7 +432,7 @@ impl UserFields<'_> {
                 Some(roles)
             }
         };
-        let preferences = errors.check("preferences", parse_json_object(self.preferences));
+        let preferences = errors.check_all(parse_json_object("preferences", self.preferences));
         let context = PasswordContext {
             username: username
                 .as_ref()
@@ -714,7 +767,7 @@ impl Gatehouse {
     }
 
     /// One user (admins only).
-    pub async fn user(&self, credential: &Credential, id: Uuid) -> Result<UserView> {
+    pub async fn get_user(&self, credential: &Credential, id: Uuid) -> Result<UserView> {
         transaction!(self.pool(), Mode::Write, |tx| async {
             self.authorize_admin(tx, credential).await?;
             Ok::<_, Error>(UserView::from(
@@ -724,7 +777,11 @@ impl Gatehouse {
     }
 
     /// Searches, filters and pages the users, ordered by username (admins only).
-    pub async fn users(&self, credential: &Credential, query: UserQuery) -> Result<Page<UserView>> {
+    pub async fn list_users(
+        &self,
+        credential: &Credential,
+        query: UserQuery,
+    ) -> Result<Page<UserView>> {
         let mut errors = FieldErrors::default();
         for (field, value) in [("search", &query.search), ("after", &query.after)] {
             if value.as_deref().is_some_and(|v| v.contains('\0')) {
@@ -777,8 +834,9 @@ impl Gatehouse {
         &self,
         credential: &Credential,
         id: Uuid,
-        status: UserStatus,
+        change: StatusChange,
     ) -> Result<UserView> {
+        let status = change.status;
         let now = self.now();
         transaction!(self.pool(), Mode::Write, |tx| async {
             tx.lock_admin_changes().await?;
@@ -826,8 +884,9 @@ impl Gatehouse {
         &self,
         credential: &Credential,
         id: Uuid,
-        roles: Vec<Role>,
+        change: RolesChange,
     ) -> Result<UserView> {
+        let roles = change.roles;
         if roles.is_empty() {
             return Err(Error::validation(
                 "roles",
@@ -889,8 +948,9 @@ impl Gatehouse {
         &self,
         credential: &Credential,
         id: Uuid,
-        temporary: Option<SecretString>,
+        request: PasswordResetRequest,
     ) -> Result<PasswordReset> {
+        let temporary = request.temporary_password;
         let (caller, settings) = self.precheck_admin(credential).await?;
         if caller.id == id {
             // A temporary password for oneself would end one's own session and skip

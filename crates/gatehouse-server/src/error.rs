@@ -16,6 +16,12 @@ pub enum ApiError {
     Problem(Box<Problem>),
 }
 
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError::Problem(Box::new(problem))
+    }
+}
+
 impl ApiError {
     /// A problem the adapter detected itself.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {

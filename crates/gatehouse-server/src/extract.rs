@@ -1,13 +1,14 @@
 //! Extractors whose every rejection is a problem document: the bearer credential,
-//! a strict JSON body, query strings and path parameters.
+//! a strict JSON body, query strings, and [`RequestArgs`], which reads a generated
+//! handler's arguments from their places.
 
 use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
+use gatehouse_api::Arg;
 use gatehouse_domain::{Credential, ErrorCode, FieldError, Problem};
 use serde::de::DeserializeOwned;
 
@@ -51,44 +52,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// A JSON request body: `application/json` (415 otherwise), within the body limit
-/// (413), well-formed and of the expected shape (400, naming the failing field).
-/// Values that parse but break a rule are the core's business (422).
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let has_json_type = is_json(request.headers());
-        let bytes = read_body(request, state).await?;
-        if !has_json_type {
-            return Err(unsupported_media_type());
-        }
-        parse(&bytes).map(ApiJson)
-    }
-}
-
-/// Like [`ApiJson`], but an empty body (without a content type) means `T::default()`.
-pub struct OptionalJson<T>(pub T);
-
-impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let has_type = request.headers().contains_key(header::CONTENT_TYPE);
-        let has_json_type = is_json(request.headers());
-        let bytes = read_body(request, state).await?;
-        if bytes.is_empty() && !has_type {
-            return Ok(OptionalJson(T::default()));
-        }
-        if !has_json_type {
-            return Err(unsupported_media_type());
-        }
-        parse(&bytes).map(OptionalJson)
-    }
-}
-
 fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers
         .get(header::CONTENT_TYPE)
@@ -113,89 +76,17 @@ fn unsupported_media_type() -> ApiError {
     )
 }
 
-async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(request, state)
-        .await
-        .map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!(
-                        "The request body is larger than {} KiB.",
-                        crate::BODY_LIMIT_BYTES / 1024
-                    ),
-                )
-            } else {
-                ApiError::new(ErrorCode::BadRequest, "The request body could not be read.")
-            }
-        })
-}
-
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// A JSON body as the argument `field`: not JSON at all is this adapter's 400; JSON of
+/// the wrong shape is decoded as every adapter decodes an argument ([`Arg`]).
+fn parse<T: DeserializeOwned>(bytes: &[u8], field: &str) -> Result<T, ApiError> {
     let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|error| body_problem("body", &error))?;
-    let mut with_nul = Vec::new();
-    find_nul_characters(&value, String::new(), &mut with_nul);
-    let parsed = serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        body_problem(if path == "." { "body" } else { &path }, error.inner())
-    })?;
-    if !with_nul.is_empty() {
-        return Err(nul_problem(with_nul));
-    }
-    Ok(parsed)
+        serde_json::from_slice(bytes).map_err(|error| body_problem(field, &error))?;
+    Ok(Arg::<T>::new(value).decode(field)?)
 }
 
-/// The paths of strings (and keys) holding U+0000, which PostgreSQL cannot store
-/// in text: refused up front (422) on both databases alike.
-fn find_nul_characters(value: &serde_json::Value, path: String, found: &mut Vec<String>) {
-    match value {
-        serde_json::Value::String(text) if text.contains('\0') => found.push(path),
-        serde_json::Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                find_nul_characters(item, format!("{path}[{i}]"), found);
-            }
-        }
-        serde_json::Value::Object(fields) => {
-            for (key, item) in fields {
-                let here = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                if key.contains('\0') {
-                    found.push(here.clone());
-                }
-                find_nul_characters(item, here, found);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn nul_problem(fields: Vec<String>) -> ApiError {
-    let errors = fields
-        .iter()
-        .map(|field| {
-            FieldError::new(
-                if field.is_empty() { "body" } else { field },
-                "invalid_character",
-                "Text may not contain NUL characters (U+0000).",
-            )
-        })
-        .collect();
-    gatehouse_domain::Error::Validation(errors).into()
-}
-
-/// 400 for a body that is not JSON, or JSON of the wrong shape, naming the field.
+/// 400 for a body that is not JSON.
 fn body_problem(field: &str, error: &serde_json::Error) -> ApiError {
-    let detail = match error.classify() {
-        serde_json::error::Category::Data => {
-            "The request body does not have the expected fields and types."
-        }
-        _ => "The request body is not valid JSON.",
-    };
-    let mut problem = Problem::new(ErrorCode::BadRequest, detail);
+    let mut problem = Problem::new(ErrorCode::BadRequest, "The request body is not valid JSON.");
     problem.errors = vec![FieldError::new(field, "invalid", error.to_string())];
     ApiError::Problem(Box::new(problem))
 }
@@ -206,36 +97,124 @@ pub struct ApiQuery<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        if parts.uri.query().is_some_and(|q| q.contains("%00")) {
-            return Err(nul_problem(vec!["query".to_owned()]));
-        }
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|rejection: QueryRejection| {
-                let mut problem =
-                    Problem::new(ErrorCode::BadRequest, "The query string is not valid.");
-                problem.errors = vec![FieldError::new("query", "invalid", rejection.body_text())];
-                ApiError::Problem(Box::new(problem))
+    /// A value of the wrong type is named by its field (`limit`), as every adapter
+    /// names a malformed argument; an unknown parameter by `query`.
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let field = if path == "." { "query" } else { &path };
+                gatehouse_api::malformed(field, error.inner()).into()
             })
     }
 }
 
-/// A path parameter; 400 when it does not parse (e.g. an id that is not a UUID).
-pub struct ApiPath<T>(pub T);
+/// A request taken apart for a handler expanded from the operation table
+/// ([`crate::operations`]): each argument is read from its place, in the table's order.
+pub struct RequestArgs {
+    parts: Parts,
+    body: Option<axum::body::Body>,
+}
 
-impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
-    type Rejection = ApiError;
+impl RequestArgs {
+    pub fn new(request: Request) -> Self {
+        let (parts, body) = request.into_parts();
+        RequestArgs {
+            parts,
+            body: Some(body),
+        }
+    }
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
+    /// The caller's bearer credential; 401 without one.
+    pub async fn caller(&mut self) -> Result<Credential, ApiError> {
+        Ok(Bearer::from_request_parts(&mut self.parts, &()).await?.0)
+    }
+
+    /// `{name}` of the route, decoded as every adapter decodes an argument.
+    pub async fn path<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, ApiError> {
+        let params = axum::extract::RawPathParams::from_request_parts(&mut self.parts, &())
             .await
-            .map(|p| ApiPath(p.0))
-            .map_err(|rejection: PathRejection| {
-                let mut problem = Problem::new(ErrorCode::BadRequest, "The URL is not valid.");
-                problem.errors = vec![FieldError::new("id", "invalid", rejection.body_text())];
-                ApiError::Problem(Box::new(problem))
+            .map_err(|rejection| {
+                ApiError::Problem(Box::new(gatehouse_api::malformed(
+                    name,
+                    rejection.body_text(),
+                )))
+            })?;
+        let raw = params
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_owned());
+        let value = raw.map_or(serde_json::Value::Null, serde_json::Value::String);
+        Ok(Arg::<T>::new(value).decode(name)?)
+    }
+
+    /// The query string as one struct of optional fields.
+    pub async fn query<T: DeserializeOwned + Send>(&mut self) -> Result<T, ApiError> {
+        Ok(ApiQuery::<T>::from_request_parts(&mut self.parts, &())
+            .await?
+            .0)
+    }
+
+    /// The JSON body as the argument `name`.
+    pub async fn body<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, ApiError> {
+        let bytes = self.read_body().await?;
+        if !is_json(&self.parts.headers) {
+            return Err(unsupported_media_type());
+        }
+        parse(&bytes, name)
+    }
+
+    /// Like [`RequestArgs::body`], but an empty body without a content type is `T::default()`.
+    pub async fn optional_body<T: DeserializeOwned + Default>(
+        &mut self,
+        name: &str,
+    ) -> Result<T, ApiError> {
+        let bytes = self.read_body().await?;
+        if bytes.is_empty() && !self.parts.headers.contains_key(header::CONTENT_TYPE) {
+            return Ok(T::default());
+        }
+        if !is_json(&self.parts.headers) {
+            return Err(unsupported_media_type());
+        }
+        parse(&bytes, name)
+    }
+
+    /// The header `header` as the (optional) argument `name`.
+    pub fn header<T: DeserializeOwned>(&self, header: &str, name: &str) -> Result<T, ApiError> {
+        let value = match self.parts.headers.get(header) {
+            None => serde_json::Value::Null,
+            Some(value) => serde_json::Value::String(
+                value
+                    .to_str()
+                    .map_err(|_| gatehouse_api::malformed(name, "Use visible ASCII characters."))?
+                    .to_owned(),
+            ),
+        };
+        Ok(Arg::<T>::new(value).decode(name)?)
+    }
+
+    async fn read_body(&mut self) -> Result<Bytes, ApiError> {
+        let body = self.body.take().unwrap_or_default();
+        axum::body::to_bytes(body, crate::BODY_LIMIT_BYTES)
+            .await
+            .map_err(|error| {
+                let too_large = std::error::Error::source(&error)
+                    .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+                if too_large {
+                    ApiError::new(
+                        ErrorCode::PayloadTooLarge,
+                        format!(
+                            "The request body is larger than {} KiB.",
+                            crate::BODY_LIMIT_BYTES / 1024
+                        ),
+                    )
+                } else {
+                    ApiError::new(ErrorCode::BadRequest, "The request body could not be read.")
+                }
             })
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod hashing;
 pub mod openapi;
+pub mod operations;
 pub mod rate_limit;
 pub mod routes;
 pub mod serve;
@@ -94,33 +95,20 @@ impl AppState {
     }
 }
 
-/// The API routes and their OpenAPI document, from the same annotations.
+/// The API routes and their OpenAPI document: the operations' routes expanded from the
+/// operation table ([`operations`]), the hand-written ones ([`routes`]) and the
+/// endpoints that are no operation (health, readiness).
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(routes::setup))
-        .routes(routes!(routes::instance))
-        .routes(routes!(routes::settings, routes::update_settings))
-        .routes(routes!(routes::audit_events))
         .routes(routes!(routes::sign_in))
-        .routes(routes!(routes::me))
-        .routes(routes!(routes::change_password))
-        .routes(routes!(routes::list_users, routes::create_user))
-        .routes(routes!(routes::get_user))
-        .routes(routes!(routes::set_user_status))
-        .routes(routes!(routes::set_user_roles))
-        .routes(routes!(routes::reset_user_password))
-        .routes(routes!(routes::unlock_user))
-        .routes(routes!(routes::create_admin))
-        .routes(routes!(routes::list_accounts, routes::create_account))
-        .routes(routes!(routes::get_account))
-        .routes(routes!(routes::list_tokens, routes::create_token))
-        .routes(routes!(routes::revoke_token))
-        .routes(routes!(routes::password_policy))
+        .routes(routes!(routes::create_account))
         .routes(routes!(routes::evaluate_password))
         .routes(routes!(routes::healthz))
         .routes(routes!(routes::readyz))
-        .routes(routes!(routes::jwks))
+        .routes(routes!(routes::verification_keys))
         .split_for_parts();
+    let router = operations::add(router, &mut doc);
     // The request schemas are in the document only now that the routes added them.
     openapi::state_core_rules(&mut doc);
     (router, doc)

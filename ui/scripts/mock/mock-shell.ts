@@ -139,7 +139,7 @@ export function installMockShell(scenario: string): void {
     disconnect: () => { state.connection = null; state.session = null; return structuredClone(state); },
     policy_presets: () => PRESETS,
     suggested_blocked_domains: () => ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com"],
-    evaluate_password: (a) => evaluate(String(a.candidate), (a.context ?? {}) as Record<string, string | null>, (a.policy as PasswordPolicy | null) ?? settings.password_policy),
+    evaluate_password: (a) => { const c = a.candidate as { password: string; context: Record<string, string | null> | null; policy: PasswordPolicy | null }; return evaluate(c.password, c.context ?? {}, c.policy ?? settings.password_policy); },
     setup: (a) => {
       const r = a.request as { organization: string; first_name: string; last_name: string | null; username: string | null; email: string; password: string; password_policy: PasswordPolicy | null };
       if (r.password_policy) settings.password_policy = r.password_policy;
@@ -150,7 +150,7 @@ export function installMockShell(scenario: string): void {
       accounts.push({ ...org, name: r.organization, created_at: now() });
       state.instance = { initialized: true, instance_id: "ins_1", organization: r.organization, created_at: now() };
       state.session = { user: admin, must_change_password: false, expires_at: new Date(Date.now() + 3600_000).toISOString() };
-      return { access_token: { access_token: `eyJhbGciOiJFZERTQSJ9.${secret("eyJzdWIi")}.sig`, token_type: "Bearer", expires_at: state.session.expires_at }, admin, account: accounts[accounts.length - 1], instance_id: "ins_1" };
+      return { data: { accessToken: `eyJhbGciOiJFZERTQSJ9.${secret("eyJzdWIi")}.sig`, tokenType: "Bearer", expiresAt: state.session.expires_at }, admin, account: accounts[accounts.length - 1], instance_id: "ins_1" };
     },
     sign_in: (a) => {
       const r = a.request as { login: string; password: string };
@@ -186,11 +186,11 @@ export function installMockShell(scenario: string): void {
       users.unshift(u);
       return u;
     },
-    set_user_status: (a) => { const u = users.find((x) => x.id === a.id)!; u.status = a.status as UserView["status"]; return u; },
-    set_user_roles: (a) => { const u = users.find((x) => x.id === a.id)!; u.roles = a.roles as UserView["roles"]; return u; },
+    set_user_status: (a) => { const u = users.find((x) => x.id === a.id)!; u.status = (a.change as { status: UserView["status"] }).status; return u; },
+    set_user_roles: (a) => { const u = users.find((x) => x.id === a.id)!; u.roles = (a.change as { roles: UserView["roles"] }).roles; return u; },
     reset_user_password: (a) => { const u = users.find((x) => x.id === a.id)!; u.must_change_password = true; return { user: u, temporary_password: "Tmp-" + secret("x").slice(2, 18), revoked_api_tokens: 0 }; },
     unlock_user: (a) => { const u = users.find((x) => x.id === a.id)!; u.locked_until = null; u.failed_sign_ins = 0; return u; },
-    list_accounts: (a) => ({ items: accounts.slice(Number(a.offset), Number(a.offset) + Number(a.limit)), total: accounts.length, next_cursor: null }),
+    list_accounts: (a) => { const q = a.query as { limit: number; offset: number }; return { items: accounts.slice(q.offset, q.offset + q.limit), total: accounts.length, next_cursor: null }; },
     create_account: (a) => {
       const r = a.request as { name: string; username: string; email: string | null; password: string; first_name: string | null; last_name: string | null; token_name: string | null };
       const account = { ...org, id: id("acc"), name: r.name, created_at: now() };
@@ -200,7 +200,7 @@ export function installMockShell(scenario: string): void {
       const token: ApiTokenView = { id: id("tok"), name: r.token_name ?? "Default", prefix: "gth_K2pQ", user_id: user.id, owner_username: user.username, account_id: account.id, created_at: now(), created_by: state.session?.user.id ?? null, created_by_username: state.session?.user.username ?? null, expires_at: new Date(Date.now() + 90 * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
       return { account, user, initial_token: token, initial_token_secret: secret("gth"), replayed: false };
     },
-    list_api_tokens: () => tokens,
+    list_api_tokens: () => ({ items: tokens }),
     create_api_token: (a) => {
       const r = a.request as { name: string; expires_in_days: number | null; never_expires: boolean };
       const t: ApiTokenView = { id: id("tok"), name: r.name, prefix: "gth_P0w3", user_id: state.session!.user.id, owner_username: state.session!.user.username, account_id: "acc_1", created_at: now(), created_by: state.session!.user.id, created_by_username: state.session!.user.username, expires_at: r.never_expires ? null : new Date(Date.now() + (r.expires_in_days ?? settings.api_token_days) * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
@@ -216,7 +216,7 @@ export function installMockShell(scenario: string): void {
       return structuredClone(settings);
     },
     get_preferences: () => state.preferences,
-    set_preferences: (a) => { state.preferences = a.preferences as AppState["preferences"]; return null; },
+    set_preferences: (a) => { state.preferences = a.preferences as AppState["preferences"]; return state.preferences; },
     copy_secret: () => ({ clears_at: new Date(Date.now() + state.preferences.clipboard_clear_seconds * 1000).toISOString(), seconds: state.preferences.clipboard_clear_seconds }),
     clear_clipboard: () => null,
   };

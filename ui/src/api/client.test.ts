@@ -23,27 +23,28 @@ async function rejection(p: Promise<unknown>): Promise<ProblemError> {
 describe("api client", () => {
   beforeEach(() => resetInvoke());
 
-  it("calls each command by its name with camelCase argument keys", async () => {
+  it("calls each command by its name with the Rust argument names as keys", async () => {
     onInvoke(() => Promise.resolve({ ok: true }));
     const request = {
       name: "Acme", plan: null, metadata: null, username: "ann", email: null, password: "pw",
       first_name: null, last_name: null, token_name: null,
     };
     await api.createAccount(request, "key-1");
-    expect(lastCall()).toEqual(["create_account", { request, idempotencyKey: "key-1" }]);
+    expect(lastCall()).toEqual(["create_account", { request, idempotency_key: "key-1" }]);
 
-    await api.evaluatePassword("secret", { username: "ann", email: null, first_name: null, last_name: null }, null);
-    expect(lastCall()).toEqual(["evaluate_password", {
-      candidate: "secret",
+    const candidate = {
+      password: "secret",
       context: { username: "ann", email: null, first_name: null, last_name: null },
       policy: null,
-    }]);
+    };
+    await api.evaluatePassword(candidate);
+    expect(lastCall()).toEqual(["evaluate_password", { candidate }]);
 
-    await api.resetUserPassword("u1", null);
-    expect(lastCall()).toEqual(["reset_user_password", { id: "u1", temporary: null }]);
+    await api.resetUserPassword("u1", { temporary_password: null });
+    expect(lastCall()).toEqual(["reset_user_password", { id: "u1", request: { temporary_password: null } }]);
 
     await api.appState();
-    expect(lastCall()).toEqual(["app_state", undefined]);
+    expect(lastCall()).toEqual(["app_state", {}]);
   });
 
   it("returns what the command resolved with", async () => {
@@ -74,7 +75,7 @@ describe("api client", () => {
     boom.stack = "TypeError: Cannot read...\n    at invoke (core.js:12:3)";
     for (const weird of [boom, "thread 'main' panicked at src/lib.rs:10", undefined, 42, { message: "no title" }]) {
       onInvoke(() => Promise.reject(weird));
-      const err = await rejection(api.listApiTokens());
+      const err = await rejection(api.listApiTokens({ user_id: null }));
       expect(err.problem).toEqual(genericProblem());
       expect(err.problem.detail).not.toMatch(/at |panicked|undefined/);
     }

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { PolicyReport } from "../bindings/PolicyReport";
 import { NewUserForm } from "../screens/NewUser";
 import { ALL_PASS, deferred, problem, report, user } from "../test/fixtures";
-import { calls, onInvoke, resetInvoke } from "../test/tauri-mock";
+import { calls, candidateOf, onInvoke, resetInvoke } from "../test/tauri-mock";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
 
@@ -29,7 +29,7 @@ describe("password feedback", () => {
 
   it("lists the rules as to-dos, without a verdict, before anything is typed", async () => {
     onInvoke((cmd, args) =>
-      cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(String(args?.candidate))) : Promise.reject(problem()),
+      cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(candidateOf(args))) : Promise.reject(problem()),
     );
     renderForm();
     await waitFor(() => expect(screen.getAllByTestId("password-rule").length).toBeGreaterThan(0));
@@ -43,7 +43,7 @@ describe("password feedback", () => {
 
   it("renders every rule with its state, the strength meter, crack time and advice", async () => {
     onInvoke((cmd, args) =>
-      cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(String(args?.candidate))) : Promise.reject(problem()),
+      cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(candidateOf(args))) : Promise.reject(problem()),
     );
     renderForm();
     await userEvent.type(screen.getByTestId("user-password"), "Abc1");
@@ -66,7 +66,7 @@ describe("password feedback", () => {
     expect(screen.getByText("Add another word or two.")).toBeInTheDocument();
     // The form's own context goes along, so personal-info rules can apply.
     const last = calls.filter((c) => c.command === "evaluate_password").at(-1);
-    expect(last?.args).toMatchObject({ candidate: "Abc1", policy: null, context: { username: null, email: null } });
+    expect(last?.args).toMatchObject({ candidate: { password: "Abc1", policy: null, context: { username: null, email: null } } });
   });
 
   it("ignores out-of-order replies and keeps the previous result while a new one is pending", async () => {
@@ -74,7 +74,7 @@ describe("password feedback", () => {
     onInvoke((cmd, args) => {
       if (cmd !== "evaluate_password") return Promise.reject(problem());
       const d = deferred<PolicyReport>();
-      pending.set(String(args?.candidate), d);
+      pending.set(candidateOf(args), d);
       return d.promise;
     });
     renderForm();
@@ -103,7 +103,7 @@ describe("password feedback", () => {
 
   it("keeps submit disabled until the policy passes", async () => {
     onInvoke((cmd, args) =>
-      cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(String(args?.candidate))) : Promise.reject(problem()),
+      cmd === "evaluate_password" ? Promise.resolve(fakeEvaluate(candidateOf(args))) : Promise.reject(problem()),
     );
     renderForm();
     const submit = screen.getByTestId("user-submit");
@@ -123,7 +123,7 @@ describe("password feedback", () => {
 
   it("shows each field's message from a server-side Problem beside its field", async () => {
     onInvoke((cmd, args) => {
-      if (cmd === "evaluate_password") return Promise.resolve(fakeEvaluate(String(args?.candidate)));
+      if (cmd === "evaluate_password") return Promise.resolve(fakeEvaluate(candidateOf(args)));
       if (cmd === "create_user")
         return Promise.reject(
           problem({
@@ -155,7 +155,7 @@ describe("password feedback", () => {
 
   it("creates the user once the policy passes", async () => {
     onInvoke((cmd, args) => {
-      if (cmd === "evaluate_password") return Promise.resolve(fakeEvaluate(String(args?.candidate)));
+      if (cmd === "evaluate_password") return Promise.resolve(fakeEvaluate(candidateOf(args)));
       if (cmd === "create_user") return Promise.resolve(user());
       return Promise.reject(problem());
     });

@@ -38,7 +38,7 @@ export function usePasswordReport(
     const mine = ++seq.current;
     const [c, ctx, pol] = JSON.parse(key) as [string, PasswordContext, PasswordPolicy | null];
     const timer = setTimeout(() => {
-      api.evaluatePassword(c, ctx, pol).then(
+      api.evaluatePassword({ password: c, context: ctx, policy: pol }).then(
         (report) => {
           if (mine === seq.current) setReceived({ report, key, problem: null });
         },

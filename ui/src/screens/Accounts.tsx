@@ -25,7 +25,7 @@ export function AccountsScreen() {
   useEffect(() => {
     if (creating) return;
     let live = true;
-    api.listAccounts(PAGE_SIZE, offset).then(
+    api.listAccounts({ limit: PAGE_SIZE, offset }).then(
       (p) => {
         if (!live) return;
         setPage(p);

@@ -27,7 +27,7 @@ describe("changing one's own password", () => {
   it("asks for the current password, keeps submit disabled until the policy passes, then confirms", async () => {
     onInvoke((cmd, args) => {
       if (cmd === "evaluate_password") {
-        const candidate = (args as { candidate: string }).candidate;
+        const candidate = (args as { candidate: { password: string } }).candidate.password;
         return Promise.resolve(candidate.length >= 12 ? ALL_PASS : report({ min_length: false }));
       }
       if (cmd === "change_password") return Promise.resolve(session);

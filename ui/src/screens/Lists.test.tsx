@@ -147,7 +147,7 @@ describe("API tokens", () => {
     onInvoke((cmd, args) => {
       switch (cmd) {
         case "list_api_tokens":
-          return Promise.resolve(list);
+          return Promise.resolve({ items: list });
         case "create_api_token":
           list = [{ ...token, id: "t2", name: "Backup" }, ...list];
           return Promise.resolve({ token: list[0], secret: "gth_new_secret" });
@@ -189,7 +189,7 @@ describe("API tokens", () => {
 
   it("shows who made a token made for the user, and nothing for their own", async () => {
     const planted: ApiTokenView = { ...token, id: "t2", name: "Planted", created_by: "u9", created_by_username: "ada" };
-    onInvoke((cmd) => (cmd === "list_api_tokens" ? Promise.resolve([planted, token]) : Promise.reject(problem())));
+    onInvoke((cmd) => (cmd === "list_api_tokens" ? Promise.resolve({ items: [planted, token] }) : Promise.reject(problem())));
     wrap(<TokensScreen />);
     const rows = await screen.findAllByTestId("token-row");
     expect(within(rows[0]!).getByTestId("token-created-by")).toHaveTextContent("Created by ada");
@@ -200,7 +200,7 @@ describe("API tokens", () => {
     onInvoke((cmd) => {
       switch (cmd) {
         case "list_api_tokens":
-          return Promise.resolve([token]);
+          return Promise.resolve({ items: [token] });
         case "get_settings":
           return Promise.resolve({ api_token_max_days: 365 });
         default:
@@ -222,7 +222,7 @@ describe("API tokens", () => {
     onInvoke((cmd) => {
       switch (cmd) {
         case "list_api_tokens":
-          return Promise.resolve([token]);
+          return Promise.resolve({ items: [token] });
         case "get_settings":
           return Promise.resolve({ api_token_max_days: null });
         case "create_api_token":

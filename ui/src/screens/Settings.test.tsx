@@ -73,7 +73,7 @@ describe("settings", () => {
     await userEvent.type(screen.getByTestId("settings-preview"), "abc");
     await waitFor(() => {
       const last = calls.filter((c) => c.command === "evaluate_password").at(-1);
-      expect(last?.args).toMatchObject({ candidate: "abc", policy: { min_length: 20 } });
+      expect(last?.args).toMatchObject({ candidate: { password: "abc", policy: { min_length: 20 } } });
     });
     expect(screen.getByTestId("settings-policy-preset")).toHaveValue("custom");
 
@@ -159,7 +159,7 @@ describe("settings", () => {
     await userEvent.type(screen.getByTestId("settings-preview"), "abc");
     await waitFor(() => {
       const last = calls.filter((c) => c.command === "evaluate_password").at(-1);
-      expect(last?.args).toMatchObject({ candidate: "abc", policy: { min_length: 12, max_length: 64, min_character_classes: 1 } });
+      expect(last?.args).toMatchObject({ candidate: { password: "abc", policy: { min_length: 12, max_length: 64, min_character_classes: 1 } } });
     });
 
     await userEvent.clear(classes);

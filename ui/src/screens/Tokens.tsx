@@ -30,10 +30,10 @@ export function TokensScreen() {
 
   useEffect(() => {
     let live = true;
-    api.listApiTokens().then(
+    api.listApiTokens({ user_id: null }).then(
       (t) => {
         if (!live) return;
-        setTokens(t);
+        setTokens(t.items);
         setProblem(null);
       },
       (e: unknown) => live && setProblem(toProblem(e)),

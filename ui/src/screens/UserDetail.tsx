@@ -70,7 +70,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
     setProblem(null);
     setFlash(null);
     try {
-      const r = await api.resetUserPassword(id, chosen);
+      const r = await api.resetUserPassword(id, { temporary_password: chosen });
       setUser(r.user);
       setRevoked(r.revoked_api_tokens);
       if (r.temporary_password) setTemp(r.temporary_password);
@@ -155,7 +155,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
                   </button>
                 )}
                 {user.status !== "active" && (
-                  <button type="button" disabled={busy} onClick={() => void run(() => api.setUserStatus(id, "active"), "User reactivated.")} data-testid="user-reactivate">
+                  <button type="button" disabled={busy} onClick={() => void run(() => api.setUserStatus(id, { status: "active" }), "User reactivated.")} data-testid="user-reactivate">
                     Reactivate
                   </button>
                 )}
@@ -174,7 +174,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
                 <RoleCheckboxes roles={roles} onChange={setRoles} testIdPrefix="detail-role" />
               </fieldset>
               <div className="actions">
-                <button type="button" className="primary" disabled={busy || !rolesChanged || roles.length === 0} onClick={() => void run(() => api.setUserRoles(id, roles), "Roles saved.")} data-testid="user-save-roles">
+                <button type="button" className="primary" disabled={busy || !rolesChanged || roles.length === 0} onClick={() => void run(() => api.setUserRoles(id, { roles }), "Roles saved.")} data-testid="user-save-roles">
                   Save roles
                 </button>
               </div>
@@ -200,7 +200,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
           danger={pending.status === "deactivated"}
           busy={busy}
           onCancel={() => setPending(null)}
-          onConfirm={() => void run(() => api.setUserStatus(id, pending.status), `User ${pending.status}.`)}
+          onConfirm={() => void run(() => api.setUserStatus(id, { status: pending.status }), `User ${pending.status}.`)}
         >
           <p>
             {pending.status === "suspended"

@@ -7,7 +7,7 @@ import type { PasswordPolicy } from "../bindings/PasswordPolicy";
 import { AppContext } from "../lib/app";
 import { ClipboardProvider } from "../lib/clipboard";
 import { ALL_PASS, problem, report, user } from "../test/fixtures";
-import { calls, onInvoke, resetInvoke } from "../test/tauri-mock";
+import { calls, candidateOf, onInvoke, resetInvoke } from "../test/tauri-mock";
 import { SetupWizard } from "./Wizard";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
@@ -51,10 +51,10 @@ describe("setup wizard", () => {
         case "suggested_blocked_domains":
           return Promise.resolve(["gmail.com"]);
         case "evaluate_password":
-          return Promise.resolve(String(args?.candidate).length >= 12 ? ALL_PASS : report({}));
+          return Promise.resolve(candidateOf(args).length >= 12 ? ALL_PASS : report({}));
         case "setup":
           return Promise.resolve({
-            access_token: { access_token: "eyJ.secret.token", token_type: "Bearer", expires_at: "2026-01-01T01:00:00Z" },
+            data: { accessToken: "eyJ.secret.token", tokenType: "Bearer", expiresAt: "2026-01-01T01:00:00Z" },
             admin: user({ username: "jlopez", roles: ["admin"] }),
             account: { id: "a1", name: "Acme", plan: "standard", metadata: {}, created_at: "2026-01-01T00:00:00Z", created_by: null },
             instance_id: "i1",
@@ -176,7 +176,7 @@ describe("setup wizard", () => {
     await userEvent.click(t("wizard-next"));
     expect(await screen.findByTestId("wizard-finish")).toBeInTheDocument();
     // Passwords were checked against the last valid policy meanwhile, never an empty or too large maximum.
-    const maxima = calls.filter((c) => c.command === "evaluate_password").map((c) => (c.args?.policy as PasswordPolicy | null)?.max_length);
+    const maxima = calls.filter((c) => c.command === "evaluate_password").map((c) => (c.args?.candidate as { policy: PasswordPolicy | null }).policy?.max_length);
     expect(maxima).toContain(128);
     expect(maxima.every((m) => m === undefined || m === 128)).toBe(true);
   });

@@ -105,7 +105,7 @@ export function SetupWizard() {
     setProblem(null);
     try {
       const blocked = domains === null ? null : domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
-      const result = await api.setup({
+      const result = await api.setup(null, {
         organization: org.trim(),
         first_name: firstName.trim(),
         last_name: orNull(lastName),
@@ -282,9 +282,9 @@ export function SetupWizard() {
               <strong>{done.account.name}</strong> is set up and you are signed in as <strong>{done.admin.username}</strong>.
             </p>
             <p className="muted">
-              Your access token (for scripts and the API) expires {formatDateTime(done.access_token.expires_at)}.
+              Your access token (for scripts and the API) expires {formatDateTime(done.data.expiresAt)}.
             </p>
-            <SecretBox secret={done.access_token.access_token} what="access token" confirmed={saved} onConfirmed={setSaved} />
+            <SecretBox secret={done.data.accessToken} what="access token" confirmed={saved} onConfirmed={setSaved} />
             <div className="actions">
               <button
                 type="button"

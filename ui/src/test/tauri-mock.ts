@@ -19,3 +19,8 @@ export function invoke<T>(command: string, args?: Record<string, unknown>): Prom
   calls.push({ command, args });
   return handler(command, args) as Promise<T>;
 }
+
+/** The password an `evaluate_password` call was made for. */
+export function candidateOf(args: Record<string, unknown> | undefined): string {
+  return (args?.candidate as { password: string } | undefined)?.password ?? "";
+}

@@ -46,6 +46,11 @@ pub enum TokenState {
     Revoked,
 }
 
+impl TokenState {
+    pub const ALL: &'static [TokenState] =
+        &[TokenState::Active, TokenState::Expired, TokenState::Revoked];
+}
+
 /// An API token as listed: never its secret.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -98,7 +103,7 @@ impl ApiTokenView {
 }
 
 /// A new token and its secret, which is shown this once.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedApiToken {
@@ -112,7 +117,7 @@ pub struct IssuedApiToken {
 /// applies; a token that never expires must be asked for with `never_expires`, is
 /// possible only when the instance sets no lifetime limit, and needs the caller's
 /// `current_password`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -130,7 +135,20 @@ pub struct NewApiToken {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(serialize_with = "crate::secrets::expose_optional_secret")]
     pub current_password: Option<SecretString>,
+}
+
+/// Whose tokens to list.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct TokenQuery {
+    /// Whose tokens (admins only); the caller's when absent.
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
 }
 
 impl NewApiToken {
@@ -295,11 +313,12 @@ impl Gatehouse {
     }
 
     /// The API tokens of the caller (or, for admins, of `user_id`), newest first.
-    pub async fn api_tokens(
+    pub async fn list_api_tokens(
         &self,
         credential: &Credential,
-        user_id: Option<Uuid>,
-    ) -> Result<Vec<ApiTokenView>> {
+        query: TokenQuery,
+    ) -> Result<crate::List<ApiTokenView>> {
+        let user_id = query.user_id;
         let now = self.now();
         transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize(tx, credential).await?;
@@ -308,10 +327,12 @@ impl Gatehouse {
                 return Err(Error::Forbidden);
             }
             let rows = tx.api_tokens_of(owner).await?;
-            Ok(rows
-                .into_iter()
-                .map(|row| ApiTokenView::new(row, now))
-                .collect::<Vec<_>>())
+            Ok(crate::List {
+                items: rows
+                    .into_iter()
+                    .map(|row| ApiTokenView::new(row, now))
+                    .collect(),
+            })
         })
     }
 

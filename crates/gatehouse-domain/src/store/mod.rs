@@ -63,6 +63,13 @@ pub enum TlsMode {
 }
 
 impl TlsMode {
+    pub const ALL: &'static [TlsMode] = &[
+        TlsMode::VerifyFull,
+        TlsMode::Require,
+        TlsMode::Prefer,
+        TlsMode::Disable,
+    ];
+
     /// Whether this mode lets an attacker on the network path read or change the
     /// traffic (everything but `verify-full`).
     pub fn is_interceptable(self) -> bool {

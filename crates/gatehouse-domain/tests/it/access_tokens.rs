@@ -207,7 +207,7 @@ on_both! {
         let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
         env.gh.me(&credential).await.unwrap();
         // The clock does not move: the session and the reset share their second.
-        let reset = env.gh.reset_user_password(&admin.credential, grace.id, None).await.unwrap();
+        let reset = env.gh.reset_user_password(&admin.credential, grace.id, PasswordResetRequest { temporary_password: None }).await.unwrap();
         assert!(matches!(env.gh.me(&credential).await.unwrap_err(), Error::Unauthenticated));
         // A session begun after the reset, still in that second, works.
         let temporary = reset.temporary_password.unwrap().expose().to_owned();

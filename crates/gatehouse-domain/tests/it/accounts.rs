@@ -36,7 +36,7 @@ on_both! {
         let me = env.gh.me(&Credential::bearer(secret.expose())).await.unwrap();
         assert_eq!(me.id, created.user.id);
         env.sign_in("owner@acme-boats.example.com", STRONG).await.unwrap();
-        let listed = env.gh.accounts(&admin.credential, 10, 0).await.unwrap();
+        let listed = env.gh.list_accounts(&admin.credential, AccountQuery { limit: Some(10), offset: Some(0) }).await.unwrap();
         assert_eq!(listed.total, 2);
         assert_eq!(listed.items[0].id, created.account.id);
     }
@@ -76,14 +76,14 @@ on_both! {
 
     async fn a_retried_create_account_with_the_same_key_returns_the_first_result_without_the_secret(env) {
         let admin = env.setup().await;
-        let first = env.gh.create_account(&admin.credential, new_account("Acme", "owner@acme.example.com"), Some("key-1")).await.unwrap();
+        let first = env.gh.create_account(&admin.credential, new_account("Acme", "owner@acme.example.com"), Some("key-1".to_owned())).await.unwrap();
         let after_first = env.db.snapshot().await;
-        let retry = env.gh.create_account(&admin.credential, new_account("Acme", "owner@acme.example.com"), Some("key-1")).await.unwrap();
+        let retry = env.gh.create_account(&admin.credential, new_account("Acme", "owner@acme.example.com"), Some("key-1".to_owned())).await.unwrap();
         assert!(retry.replayed);
         assert_eq!((retry.account.id, retry.user.id, retry.initial_token.id), (first.account.id, first.user.id, first.initial_token.id));
         assert!(retry.initial_token_secret.is_none(), "a secret is never shown twice");
         assert_eq!(env.db.snapshot().await, after_first);
-        let reused = env.gh.create_account(&admin.credential, new_account("Other", "x@other.example.com"), Some("key-1")).await.unwrap_err();
+        let reused = env.gh.create_account(&admin.credential, new_account("Other", "x@other.example.com"), Some("key-1".to_owned())).await.unwrap_err();
         assert!(matches!(reused, Error::IdempotencyKeyReused));
     }
 
@@ -92,7 +92,7 @@ on_both! {
         let mut attempts = Vec::new();
         for _ in 0..8 {
             let (gh, credential) = (env.gh.clone(), admin.credential.clone());
-            attempts.push(async move { gh.create_account(&credential, new_account("Acme", "owner@acme.example.com"), Some("same-key")).await });
+            attempts.push(async move { gh.create_account(&credential, new_account("Acme", "owner@acme.example.com"), Some("same-key".to_owned())).await });
         }
         let results = spawn_all(attempts).await;
         let created: Vec<_> = results.into_iter().map(|r| r.expect("every retry succeeds")).collect();
@@ -134,9 +134,9 @@ on_both! {
         let mut request = new_account("Acme", "owner@acme.example.com");
         request.metadata = Some(json!({"k\u{0}": "v"}));
         request.token_name = Some("ci\0".into());
-        let error = env.gh.create_account(&admin.credential, request, Some("retry\0")).await.unwrap_err();
+        let error = env.gh.create_account(&admin.credential, request, Some("retry\0".to_owned())).await.unwrap_err();
         let fields: std::collections::BTreeSet<_> = codes(&error).into_iter().collect();
-        assert_eq!(fields, [("idempotency_key", "invalid_characters"), ("metadata", "invalid_characters"), ("token_name", "invalid_characters")].map(|(f, c)| (f.to_owned(), c.to_owned())).into());
+        assert_eq!(fields, [("idempotency_key", "invalid_characters"), ("metadata.k\u{0}", "invalid_characters"), ("token_name", "invalid_characters")].map(|(f, c)| (f.to_owned(), c.to_owned())).into());
         assert_eq!((env.db.count("accounts").await, env.db.count("users").await, env.db.count("api_tokens").await), (accounts, users, tokens));
     }
 }

@@ -24,7 +24,7 @@ fn forever(name: &str, password: &str) -> NewApiToken {
 
 /// Lets tokens that never expire be made (the default limit is a year).
 async fn allow_never(env: &Env, admin: &Admin) {
-    let mut settings = env.gh.settings(&admin.credential).await.unwrap();
+    let mut settings = env.gh.get_settings(&admin.credential).await.unwrap();
     settings.api_token_max_days = None;
     env.gh
         .update_settings(&admin.credential, settings)
@@ -46,13 +46,13 @@ on_both! {
         assert!(secret.starts_with("gth_") && secret.len() >= 40);
         assert_eq!(issued.token.state, TokenState::Active);
         assert_eq!(issued.token.expires_at, Some(issued.token.created_at + Duration::days(90)));
-        let listed = env.gh.api_tokens(&admin.credential, None).await.unwrap();
+        let listed = env.gh.list_api_tokens(&admin.credential, TokenQuery { user_id: None }).await.unwrap().items;
         assert_eq!(listed, vec![issued.token.clone()]);
         assert!(!serde_json::to_string(&listed).unwrap().contains(&secret));
         env.clock.advance(Duration::minutes(5));
         let credential = Credential::bearer(&secret);
         env.gh.create_user(&credential, new_user("grace", vec![Role::Viewer])).await.unwrap();
-        let used = env.gh.api_tokens(&admin.credential, None).await.unwrap();
+        let used = env.gh.list_api_tokens(&admin.credential, TokenQuery { user_id: None }).await.unwrap().items;
         assert_eq!(used[0].last_used_at, Some(issued.token.created_at + Duration::minutes(5)));
     }
 
@@ -78,7 +78,7 @@ on_both! {
         env.clock.advance(Duration::days(3650));
         env.gh.me(&Credential::bearer(forever.secret.expose())).await.unwrap();
         // The admin's one-hour access token is long expired; the forever token lists.
-        let states: Vec<_> = env.gh.api_tokens(&Credential::bearer(forever.secret.expose()), None).await.unwrap().into_iter().map(|t| (t.name, t.state)).collect();
+        let states: Vec<_> = env.gh.list_api_tokens(&Credential::bearer(forever.secret.expose()), TokenQuery { user_id: None }).await.unwrap().items.into_iter().map(|t| (t.name, t.state)).collect();
         assert!(states.contains(&("short".into(), TokenState::Expired)));
     }
 
@@ -89,10 +89,10 @@ on_both! {
         assert_eq!(own.token.user_id, grace.id);
         let admins = env.gh.create_api_token(&admin.credential, named("admin's")).await.unwrap();
         assert!(matches!(env.gh.revoke_api_token(&credential, admins.token.id).await.unwrap_err(), Error::NotFound(_)));
-        assert!(matches!(env.gh.api_tokens(&credential, Some(admin.user.id)).await.unwrap_err(), Error::Forbidden));
+        assert!(matches!(env.gh.list_api_tokens(&credential, TokenQuery { user_id: Some(admin.user.id) }).await.unwrap_err(), Error::Forbidden));
         assert!(matches!(env.gh.create_api_token(&credential, NewApiToken { user_id: Some(admin.user.id), ..named("x") }).await.unwrap_err(), Error::Forbidden));
         // Admins can see and revoke anyone's.
-        assert_eq!(env.gh.api_tokens(&admin.credential, Some(grace.id)).await.unwrap().len(), 1);
+        assert_eq!(env.gh.list_api_tokens(&admin.credential, TokenQuery { user_id: Some(grace.id) }).await.unwrap().items.len(), 1);
         env.gh.revoke_api_token(&admin.credential, own.token.id).await.unwrap();
     }
 
@@ -100,13 +100,13 @@ on_both! {
         let admin = env.setup().await;
         let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
         let issued = env.gh.create_api_token(&credential, named("mine")).await.unwrap();
-        env.gh.set_user_status(&admin.credential, grace.id, UserStatus::Suspended).await.unwrap();
+        env.gh.set_user_status(&admin.credential, grace.id, StatusChange { status: UserStatus::Suspended }).await.unwrap();
         assert!(matches!(env.gh.me(&Credential::bearer(issued.secret.expose())).await.unwrap_err(), Error::Forbidden));
     }
 
     async fn by_default_a_token_lives_at_most_a_year_and_never_is_refused(env) {
         let admin = env.setup().await;
-        assert_eq!(env.gh.settings(&admin.credential).await.unwrap().api_token_max_days, Some(365));
+        assert_eq!(env.gh.get_settings(&admin.credential).await.unwrap().api_token_max_days, Some(365));
         let before = env.db.snapshot().await;
         let error = env.gh.create_api_token(&admin.credential, NewApiToken { expires_in_days: Some(366), ..named("long") }).await.unwrap_err();
         assert_eq!(codes(&error), vec![("expires_in_days".into(), "out_of_range".into())]);
@@ -119,7 +119,7 @@ on_both! {
 
     async fn a_lower_limit_caps_every_new_token_and_the_default_lifetime(env) {
         let admin = env.setup().await;
-        let mut settings = env.gh.settings(&admin.credential).await.unwrap();
+        let mut settings = env.gh.get_settings(&admin.credential).await.unwrap();
         settings.api_token_max_days = Some(30);
         let error = env.gh.update_settings(&admin.credential, settings.clone()).await.unwrap_err();
         assert_eq!(codes(&error), vec![("api_token_days".into(), "out_of_range".into())], "the default of 90 days exceeds a limit of 30");
@@ -172,7 +172,7 @@ on_both! {
         assert_eq!(actions(&env).await.iter().filter(|a| *a == "api_token.password_confirmation_failed").count(), 5);
         // The guesses counted toward the username's ceiling, but a stolen session's
         // guessing does not keep the holder of the password from signing in afresh.
-        assert_eq!(env.gh.user(&admin.credential, admin.user.id).await.unwrap().failed_sign_ins, 5);
+        assert_eq!(env.gh.get_user(&admin.credential, admin.user.id).await.unwrap().failed_sign_ins, 5);
         env.sign_in("ada", ADMIN_PASSWORD).await.expect("a fresh sign-in from the desktop");
     }
 
@@ -188,19 +188,19 @@ on_both! {
         env.clock.advance(Duration::days(2));
         let signed_in = env.sign_in("ada", ADMIN_PASSWORD).await.unwrap();
         let admin_credential = Credential::bearer(signed_in.access_token.access_token.expose());
-        let reset = env.gh.reset_user_password(&admin_credential, grace.id, None).await.unwrap();
+        let reset = env.gh.reset_user_password(&admin_credential, grace.id, PasswordResetRequest { temporary_password: None }).await.unwrap();
         // The two that still worked; not the expired or already revoked one.
         assert_eq!(reset.revoked_api_tokens, 2);
         for token in [&first, &second] {
             assert!(matches!(env.gh.me(&Credential::bearer(token.secret.expose())).await.unwrap_err(), Error::Unauthenticated));
         }
-        let mut states: Vec<_> = env.gh.api_tokens(&admin_credential, Some(grace.id)).await.unwrap().into_iter().map(|t| (t.name, t.state)).collect();
+        let mut states: Vec<_> = env.gh.list_api_tokens(&admin_credential, TokenQuery { user_id: Some(grace.id) }).await.unwrap().items.into_iter().map(|t| (t.name, t.state)).collect();
         states.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(states, vec![("ci".into(), TokenState::Revoked), ("laptop".into(), TokenState::Revoked), ("old".into(), TokenState::Revoked), ("short".into(), TokenState::Expired)]);
         assert_eq!(short.token.expires_at, Some(short.token.created_at + Duration::days(1)));
         // Nobody else's tokens are touched.
         env.gh.me(&Credential::bearer(admins.secret.expose())).await.unwrap();
-        let events = env.gh.audit_events(&admin_credential, 50, 0).await.unwrap();
+        let events = env.gh.list_audit_events(&admin_credential, AuditQuery { limit: Some(50), offset: Some(0) }).await.unwrap().items;
         let event = events.iter().find(|e| e.action == "user.password_reset").unwrap();
         assert_eq!(event.detail["revoked_api_tokens"], 2);
     }
@@ -210,7 +210,7 @@ on_both! {
         let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
         let own = env.gh.create_api_token(&credential, named("mine")).await.unwrap();
         let planted = env.gh.create_api_token(&admin.credential, NewApiToken { user_id: Some(grace.id), ..named("for grace") }).await.unwrap();
-        let listed = env.gh.api_tokens(&credential, None).await.unwrap();
+        let listed = env.gh.list_api_tokens(&credential, TokenQuery { user_id: None }).await.unwrap().items;
         let by_name = |name: &str| listed.iter().find(|t| t.name == name).unwrap().clone();
         assert_eq!(by_name("for grace").created_by, Some(admin.user.id));
         assert_eq!(by_name("for grace").created_by_username.as_deref(), Some("ada"));
@@ -218,7 +218,7 @@ on_both! {
         assert_eq!(by_name("mine").created_by_username.as_deref(), Some("grace"));
         assert_eq!(planted.token.created_by_username.as_deref(), Some("ada"));
         assert_eq!(planted.token.owner_username, "grace");
-        let events = env.gh.audit_events(&admin.credential, 50, 0).await.unwrap();
+        let events = env.gh.list_audit_events(&admin.credential, AuditQuery { limit: Some(50), offset: Some(0) }).await.unwrap().items;
         let event = events.iter().find(|e| e.action == "api_token.created_for_other").expect("audited as made for another");
         assert_eq!(event.actor_id, Some(admin.user.id));
         assert_eq!(event.target_id, Some(planted.token.id.to_string()));

@@ -29,7 +29,7 @@ on_both! {
         let (second, credential) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
         env.gh.create_user(&credential, new_user("first", vec![Role::Viewer])).await.unwrap();
         for status in [UserStatus::Suspended, UserStatus::Deactivated] {
-            env.gh.set_user_status(&admin.credential, second.id, status).await.unwrap();
+            env.gh.set_user_status(&admin.credential, second.id, StatusChange { status }).await.unwrap();
             let error = env.gh.create_user(&credential, new_user("second", vec![Role::Viewer])).await.unwrap_err();
             assert!(matches!(error, Error::Forbidden), "{status:?}");
         }
@@ -38,22 +38,22 @@ on_both! {
     async fn an_admin_who_loses_the_admin_role_is_forbidden_at_once(env) {
         let admin = env.setup().await;
         let (second, credential) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
-        env.gh.set_user_roles(&admin.credential, second.id, vec![Role::Viewer]).await.unwrap();
-        let error = env.gh.users(&credential, UserQuery::default()).await.unwrap_err();
+        env.gh.set_user_roles(&admin.credential, second.id, RolesChange { roles: vec![Role::Viewer] }).await.unwrap();
+        let error = env.gh.list_users(&credential, UserQuery::default()).await.unwrap_err();
         assert!(matches!(error, Error::Forbidden));
     }
 
     async fn admins_cannot_lock_themselves_out_or_remove_the_last_admin(env) {
         let admin = env.setup().await;
-        let error = env.gh.set_user_status(&admin.credential, admin.user.id, UserStatus::Suspended).await.unwrap_err();
+        let error = env.gh.set_user_status(&admin.credential, admin.user.id, StatusChange { status: UserStatus::Suspended }).await.unwrap_err();
         assert_eq!(codes(&error), vec![("status".into(), "own_account".into())]);
-        let error = env.gh.set_user_roles(&admin.credential, admin.user.id, vec![Role::Viewer]).await.unwrap_err();
+        let error = env.gh.set_user_roles(&admin.credential, admin.user.id, RolesChange { roles: vec![Role::Viewer] }).await.unwrap_err();
         assert_eq!(codes(&error), vec![("roles".into(), "own_account".into())]);
         let (second, credential) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
-        env.gh.set_user_status(&credential, admin.user.id, UserStatus::Suspended).await.unwrap();
+        env.gh.set_user_status(&credential, admin.user.id, StatusChange { status: UserStatus::Suspended }).await.unwrap();
         // Now grace is the last active admin; nobody else can demote her... but she
         // cannot demote herself either.
-        let error = env.gh.set_user_roles(&credential, second.id, vec![Role::Viewer]).await.unwrap_err();
+        let error = env.gh.set_user_roles(&credential, second.id, RolesChange { roles: vec![Role::Viewer] }).await.unwrap_err();
         assert_eq!(codes(&error), vec![("roles".into(), "own_account".into())]);
     }
 
@@ -68,18 +68,18 @@ on_both! {
             gh1.me(&c1).await.unwrap();
             gh2.me(&c2).await.unwrap();
             let results = spawn_all([
-                Box::pin(async move { gh1.set_user_status(&c1, second.id, UserStatus::Suspended).await.map(|_| ()) }) as std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>,
-                Box::pin(async move { gh2.set_user_status(&c2, first, UserStatus::Suspended).await.map(|_| ()) }),
+                Box::pin(async move { gh1.set_user_status(&c1, second.id, StatusChange { status: UserStatus::Suspended }).await.map(|_| ()) }) as std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>,
+                Box::pin(async move { gh2.set_user_status(&c2, first, StatusChange { status: UserStatus::Suspended }).await.map(|_| ()) }),
             ])
             .await;
             let active_admins = env.db.texts("select username from users where role_admin and status = 'active'").await;
             assert!(!active_admins.is_empty(), "round {round}: {results:?}");
             // Put things back for the next round: the survivor reactivates the other.
             if active_admins.contains(&"ada".to_owned()) {
-                env.gh.set_user_status(&admin.credential, second.id, UserStatus::Deactivated).await.ok();
+                env.gh.set_user_status(&admin.credential, second.id, StatusChange { status: UserStatus::Deactivated }).await.ok();
             } else {
-                env.gh.set_user_status(&credential, first, UserStatus::Active).await.unwrap();
-                env.gh.set_user_status(&admin.credential, second.id, UserStatus::Deactivated).await.unwrap();
+                env.gh.set_user_status(&credential, first, StatusChange { status: UserStatus::Active }).await.unwrap();
+                env.gh.set_user_status(&admin.credential, second.id, StatusChange { status: UserStatus::Deactivated }).await.unwrap();
             }
         }
     }
@@ -87,9 +87,9 @@ on_both! {
     async fn every_mutation_writes_an_audit_event_with_actor_and_target(env) {
         let admin = env.setup().await;
         let user = env.gh.create_user(&admin.credential, new_user("grace", vec![Role::Viewer])).await.unwrap();
-        env.gh.set_user_status(&admin.credential, user.id, UserStatus::Suspended).await.unwrap();
-        env.gh.set_user_roles(&admin.credential, user.id, vec![Role::Editor]).await.unwrap();
-        let events = env.gh.audit_events(&admin.credential, 50, 0).await.unwrap();
+        env.gh.set_user_status(&admin.credential, user.id, StatusChange { status: UserStatus::Suspended }).await.unwrap();
+        env.gh.set_user_roles(&admin.credential, user.id, RolesChange { roles: vec![Role::Editor] }).await.unwrap();
+        let events = env.gh.list_audit_events(&admin.credential, AuditQuery { limit: Some(50), offset: Some(0) }).await.unwrap().items;
         let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
         for action in ["instance.set_up", "user.created", "user.status_changed", "user.roles_changed"] {
             assert!(actions.contains(&action), "{action} missing from {actions:?}");

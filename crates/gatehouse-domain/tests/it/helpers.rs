@@ -252,8 +252,8 @@ impl Env {
     pub async fn setup(&self) -> Admin {
         let done = self.gh.setup(self.setup_request()).await.expect("setup");
         Admin {
-            credential: Credential::bearer(done.access_token.access_token.expose()),
-            token: done.access_token.access_token.expose().to_owned(),
+            credential: Credential::bearer(done.data.access_token.expose()),
+            token: done.data.access_token.expose().to_owned(),
             user: done.admin,
             account: done.account,
             instance_id: done.instance_id,

@@ -164,7 +164,7 @@ on_both! {
         assert_eq!(env.gh.create_user(&admin.credential, blank).await.unwrap().email, None, "a blank email is no email");
         assert_eq!(env.db.texts("select username from users where email is null and email_key is null order by username").await, vec!["another", "blank", "seed004"]);
         assert_eq!(env.sign_in("seed004", STRONG).await.unwrap().user.email, None);
-        let listed = env.gh.users(&admin.credential, UserQuery { search: Some("seed".into()), ..Default::default() }).await.unwrap();
+        let listed = env.gh.list_users(&admin.credential, UserQuery { search: Some("seed".into()), ..Default::default() }).await.unwrap();
         assert_eq!(listed.items.len(), 1);
     }
 
@@ -177,8 +177,8 @@ on_both! {
         let mut request = new_user("plain", vec![Role::Viewer]);
         request.email = None;
         let user = env.gh.create_user(&admin.credential, request).await.unwrap();
-        let error = env.gh.set_user_roles(&admin.credential, user.id, vec![Role::Admin]).await.unwrap_err();
+        let error = env.gh.set_user_roles(&admin.credential, user.id, RolesChange { roles: vec![Role::Admin] }).await.unwrap_err();
         assert_eq!(codes(&error), vec![("roles".into(), "email_required".into())]);
-        assert_eq!(env.gh.user(&admin.credential, user.id).await.unwrap().roles, vec![Role::Viewer]);
+        assert_eq!(env.gh.get_user(&admin.credential, user.id).await.unwrap().roles, vec![Role::Viewer]);
     }
 }

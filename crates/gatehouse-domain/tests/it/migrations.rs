@@ -124,6 +124,8 @@ on_both! {
                 migrator_before_0006("sqlite").await.run(&pool).await.unwrap();
                 let mut c = pool.acquire().await.unwrap();
                 seed_rows!(c, ids);
+                // Closing waits for every connection to come back: this one first.
+                drop(c);
                 pool.close().await;
             }
             TestDb::Postgres { base, name } => {
@@ -132,6 +134,8 @@ on_both! {
                 migrator_before_0006("postgres").await.run(&pool).await.unwrap();
                 let mut c = pool.acquire().await.unwrap();
                 seed_rows!(c, ids);
+                // Closing waits for every connection to come back: this one first.
+                drop(c);
                 pool.close().await;
             }
         }

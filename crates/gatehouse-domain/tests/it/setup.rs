@@ -130,5 +130,5 @@ async fn the_core_s_futures_can_be_spawned_on_a_multithreaded_runtime() {
         },
         None,
     ));
-    assert_send(&env.gh.users(&credential, UserQuery::default()));
+    assert_send(&env.gh.list_users(&credential, UserQuery::default()));
 }

@@ -43,7 +43,7 @@ on_both! {
         }
         // The desktop waits now: even the right password is refused, with the same error.
         assert!(matches!(env.sign_in("grace", STRONG).await.unwrap_err(), Error::InvalidCredentials));
-        let seen = env.gh.user(&admin.credential, user.id).await.unwrap();
+        let seen = env.gh.get_user(&admin.credential, user.id).await.unwrap();
         assert_eq!(seen.failed_sign_ins, 5);
         // The wait holds for another desktop on the same database.
         let other = env.another_desktop().await;
@@ -70,24 +70,24 @@ on_both! {
         let admin = env.setup().await;
         let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
         for status in [UserStatus::Suspended, UserStatus::Deactivated, UserStatus::Pending] {
-            env.gh.set_user_status(&admin.credential, user.id, status).await.unwrap();
+            env.gh.set_user_status(&admin.credential, user.id, StatusChange { status }).await.unwrap();
             let right = env.sign_in("grace", STRONG).await.unwrap_err();
             let wrong = env.sign_in("grace", "Not-Her-Password-1").await.unwrap_err();
             assert!(matches!(right, Error::InvalidCredentials), "{status:?}: {right:?}");
             assert_eq!(right.to_problem(), wrong.to_problem(), "{status:?}");
         }
         // The wrong passwords counted; the right ones, which are no guesses, did not.
-        assert_eq!(env.gh.user(&admin.credential, user.id).await.unwrap().failed_sign_ins, 3);
+        assert_eq!(env.gh.get_user(&admin.credential, user.id).await.unwrap().failed_sign_ins, 3);
         let reasons = env.db.texts("select cast(detail as text) from audit_events where action = 'sign_in.failed'").await;
         assert_eq!(reasons.iter().filter(|d| d.contains("\"inactive\"")).count(), 3, "{reasons:?}");
-        env.gh.set_user_status(&admin.credential, user.id, UserStatus::Active).await.unwrap();
+        env.gh.set_user_status(&admin.credential, user.id, StatusChange { status: UserStatus::Active }).await.unwrap();
         env.sign_in("grace", STRONG).await.unwrap();
     }
 
     async fn a_temporary_password_must_be_changed_before_anything_else(env) {
         let admin = env.setup().await;
         let (user, _) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
-        let reset = env.gh.reset_user_password(&admin.credential, user.id, None).await.unwrap();
+        let reset = env.gh.reset_user_password(&admin.credential, user.id, PasswordResetRequest { temporary_password: None }).await.unwrap();
         let temporary = reset.temporary_password.expect("a generated password is shown once").expose().to_owned();
         assert!(reset.user.must_change_password);
         assert!(env.sign_in("grace", STRONG).await.is_err());
@@ -108,7 +108,7 @@ on_both! {
         let (user, credential) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
         env.gh.me(&credential).await.unwrap();
         env.clock.advance(chrono::Duration::seconds(1));
-        env.gh.reset_user_password(&admin.credential, user.id, None).await.unwrap();
+        env.gh.reset_user_password(&admin.credential, user.id, PasswordResetRequest { temporary_password: None }).await.unwrap();
         assert!(matches!(env.gh.me(&credential).await.unwrap_err(), Error::Unauthenticated));
         // The admin's own session is untouched.
         env.gh.me(&admin.credential).await.unwrap();
@@ -141,7 +141,7 @@ on_both! {
 
     async fn an_admin_cannot_reset_their_own_password_to_a_temporary_one(env) {
         let admin = env.setup().await;
-        let error = env.gh.reset_user_password(&admin.credential, admin.user.id, None).await.unwrap_err();
+        let error = env.gh.reset_user_password(&admin.credential, admin.user.id, PasswordResetRequest { temporary_password: None }).await.unwrap_err();
         assert_eq!(codes(&error), vec![("password".into(), "own_account".into())]);
         assert_eq!(error.to_problem().status, 422);
         env.gh.me(&admin.credential).await.unwrap();
@@ -166,7 +166,7 @@ on_both! {
     async fn an_admin_chosen_temporary_password_is_not_shown_back(env) {
         let admin = env.setup().await;
         let (user, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
-        let reset = env.gh.reset_user_password(&admin.credential, user.id, Some(secret("Copper-Lantern-Willow-19"))).await.unwrap();
+        let reset = env.gh.reset_user_password(&admin.credential, user.id, PasswordResetRequest { temporary_password: Some(secret("Copper-Lantern-Willow-19")) }).await.unwrap();
         assert!(reset.temporary_password.is_none());
         assert!(env.sign_in("grace", "Copper-Lantern-Willow-19").await.unwrap().must_change_password);
     }

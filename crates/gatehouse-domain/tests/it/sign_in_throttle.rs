@@ -110,7 +110,7 @@ on_both! {
         }
         env.clock.advance(Duration::seconds(59));
         assert!(refused(sign_in_from(&env, address(1), "grace", STRONG).await));
-        assert_eq!(env.gh.user(&admin.credential, grace.id).await.unwrap().failed_sign_ins, 5);
+        assert_eq!(env.gh.get_user(&admin.credential, grace.id).await.unwrap().failed_sign_ins, 5);
         env.clock.advance(Duration::seconds(1));
         // The wait is over; the sixth failure makes it two minutes.
         assert!(refused(sign_in_from(&env, address(1), "grace", "wrong").await));
@@ -146,7 +146,7 @@ on_both! {
         let admin = env.setup().await;
         let (grace, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
         // A threshold above the race, so that every racer is checked and must count.
-        let mut settings = env.gh.settings(&admin.credential).await.unwrap();
+        let mut settings = env.gh.get_settings(&admin.credential).await.unwrap();
         settings.lockout_threshold = 10;
         env.gh.update_settings(&admin.credential, settings).await.unwrap();
         let attempts = (0..8).map(|i| {
@@ -158,7 +158,7 @@ on_both! {
         for result in spawn_all(attempts).await {
             assert!(refused(result));
         }
-        assert_eq!(env.gh.user(&admin.credential, grace.id).await.unwrap().failed_sign_ins, 8);
+        assert_eq!(env.gh.get_user(&admin.credential, grace.id).await.unwrap().failed_sign_ins, 8);
         for _ in 0..2 {
             assert!(refused(sign_in_from(&env, address(1), "grace", "wrong").await));
         }
@@ -173,10 +173,10 @@ on_both! {
             for _ in 0..4 {
                 assert!(refused(sign_in_from(&env, address(n), "grace", "wrong").await));
             }
-            let seen = env.gh.user(&admin.credential, grace.id).await.unwrap();
+            let seen = env.gh.get_user(&admin.credential, grace.id).await.unwrap();
             assert_eq!(seen.locked_until.is_some(), n == 24, "after {} failures", seen.failed_sign_ins);
         }
-        let seen = env.gh.user(&admin.credential, grace.id).await.unwrap();
+        let seen = env.gh.get_user(&admin.credential, grace.id).await.unwrap();
         assert_eq!(seen.failed_sign_ins, 100);
         assert!(refused(sign_in_from(&env, address(200), "grace", STRONG).await), "a fresh address is locked out too");
         let unlocked = env.gh.unlock_user(&admin.credential, grace.id).await.unwrap();
@@ -200,7 +200,7 @@ on_both! {
         // (The admin's session of a day ago has expired.)
         let admin = env.sign_in("ada", ADMIN_PASSWORD).await.unwrap();
         let admin = Credential::bearer(admin.access_token.access_token.expose());
-        let seen = env.gh.user(&admin, grace.id).await.unwrap();
+        let seen = env.gh.get_user(&admin, grace.id).await.unwrap();
         assert_eq!((seen.failed_sign_ins, seen.locked_until), (1, None));
         sign_in_from(&env, address(200), "grace", STRONG).await.unwrap();
     }
@@ -213,7 +213,7 @@ on_both! {
                 assert!(refused(sign_in_from(&env, address(n), "grace", "wrong").await));
             }
         }
-        assert!(env.gh.user(&admin.credential, grace.id).await.unwrap().locked_until.is_some());
+        assert!(env.gh.get_user(&admin.credential, grace.id).await.unwrap().locked_until.is_some());
         // The right password from the desktop ends the run of failures, and the lock.
         env.sign_in("grace", STRONG).await.unwrap();
         sign_in_from(&env, address(200), "grace", STRONG).await.unwrap();

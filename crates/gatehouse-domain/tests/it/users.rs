@@ -18,7 +18,7 @@ on_both! {
         assert_eq!(user.preferences["tutorialStatus"]["projectTutorial"]["doNotShowModelIntro"], true);
         let json = serde_json::to_string(&user).unwrap();
         assert!(!json.contains("\"password\"") && !json.contains("argon2") && !json.contains(STRONG));
-        assert_eq!(env.gh.user(&admin.credential, user.id).await.unwrap(), user);
+        assert_eq!(env.gh.get_user(&admin.credential, user.id).await.unwrap(), user);
     }
 
     async fn a_user_without_roles_is_a_viewer(env) {
@@ -116,7 +116,7 @@ on_both! {
         let mut seen = Vec::new();
         let mut after = None;
         loop {
-            let page = env.gh.users(&admin.credential, UserQuery { limit: Some(3), after: after.clone(), ..Default::default() }).await.unwrap();
+            let page = env.gh.list_users(&admin.credential, UserQuery { limit: Some(3), after: after.clone(), ..Default::default() }).await.unwrap();
             if after.is_none() {
                 assert_eq!(page.total, 8);
             }
@@ -131,17 +131,17 @@ on_both! {
             }
         }
         assert_eq!(seen, ["ada", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]);
-        let editors = env.gh.users(&admin.credential, UserQuery { role: Some(Role::Editor), ..Default::default() }).await.unwrap();
+        let editors = env.gh.list_users(&admin.credential, UserQuery { role: Some(Role::Editor), ..Default::default() }).await.unwrap();
         assert_eq!(editors.items.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["bob", "dave", "frank", "heidi"]);
-        let search = env.gh.users(&admin.credential, UserQuery { search: Some("RACE@corp".into()), ..Default::default() }).await.unwrap();
+        let search = env.gh.list_users(&admin.credential, UserQuery { search: Some("RACE@corp".into()), ..Default::default() }).await.unwrap();
         assert_eq!(search.items.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["grace"]);
-        let by_name = env.gh.users(&admin.credential, UserQuery { search: Some("lovelace".into()), ..Default::default() }).await.unwrap();
+        let by_name = env.gh.list_users(&admin.credential, UserQuery { search: Some("lovelace".into()), ..Default::default() }).await.unwrap();
         assert_eq!(by_name.items.len(), 1);
-        let wildcard = env.gh.users(&admin.credential, UserQuery { search: Some("%".into()), ..Default::default() }).await.unwrap();
+        let wildcard = env.gh.list_users(&admin.credential, UserQuery { search: Some("%".into()), ..Default::default() }).await.unwrap();
         assert_eq!(wildcard.total, 0, "LIKE wildcards are matched literally");
         let grace = search.items[0].id;
-        env.gh.set_user_status(&admin.credential, grace, UserStatus::Suspended).await.unwrap();
-        let suspended = env.gh.users(&admin.credential, UserQuery { status: Some(UserStatus::Suspended), ..Default::default() }).await.unwrap();
+        env.gh.set_user_status(&admin.credential, grace, StatusChange { status: UserStatus::Suspended }).await.unwrap();
+        let suspended = env.gh.list_users(&admin.credential, UserQuery { status: Some(UserStatus::Suspended), ..Default::default() }).await.unwrap();
         assert_eq!(suspended.items.iter().map(|u| u.id).collect::<Vec<_>>(), [grace]);
         assert!(!suspended.items[0].is_active);
     }
@@ -149,12 +149,12 @@ on_both! {
     async fn status_and_roles_changes_show_in_the_user_view(env) {
         let admin = env.setup().await;
         let user = env.gh.create_user(&admin.credential, new_user("grace", vec![Role::Viewer])).await.unwrap();
-        let changed = env.gh.set_user_roles(&admin.credential, user.id, vec![Role::Viewer, Role::Admin, Role::Admin]).await.unwrap();
+        let changed = env.gh.set_user_roles(&admin.credential, user.id, RolesChange { roles: vec![Role::Viewer, Role::Admin, Role::Admin] }).await.unwrap();
         assert_eq!(changed.roles, vec![Role::Admin, Role::Viewer]);
         for status in [UserStatus::Pending, UserStatus::Suspended, UserStatus::Deactivated, UserStatus::Active] {
-            assert_eq!(env.gh.set_user_status(&admin.credential, user.id, status).await.unwrap().status, status);
+            assert_eq!(env.gh.set_user_status(&admin.credential, user.id, StatusChange { status }).await.unwrap().status, status);
         }
-        let missing = env.gh.set_user_status(&admin.credential, uuid::Uuid::now_v7(), UserStatus::Active).await.unwrap_err();
+        let missing = env.gh.set_user_status(&admin.credential, uuid::Uuid::now_v7(), StatusChange { status: UserStatus::Active }).await.unwrap_err();
         assert!(matches!(missing, Error::NotFound(_)));
         assert_eq!(missing.to_problem().status, 404);
     }
@@ -167,11 +167,11 @@ on_both! {
         let error = env.gh.create_user(&admin.credential, request).await.unwrap_err();
         assert_eq!(codes(&error), vec![
             ("business_role".into(), "invalid_characters".into()),
-            ("preferences".into(), "invalid_characters".into()),
+            ("preferences.note".into(), "invalid_characters".into()),
         ]);
         assert_eq!(env.db.count("users").await, 1);
         let query = UserQuery { search: Some("gr\0".into()), after: Some("\0".into()), ..Default::default() };
-        let error = env.gh.users(&admin.credential, query).await.unwrap_err();
+        let error = env.gh.list_users(&admin.credential, query).await.unwrap_err();
         assert_eq!(error.to_problem().status, 422);
         assert_eq!(codes(&error), vec![
             ("search".into(), "invalid_characters".into()),

@@ -17,5 +17,6 @@ mod password_policy;
 mod seed_flow;
 mod sessions;
 mod setup;
+mod table;
 mod tokens;
 mod users;

@@ -1,0 +1,25 @@
+// Generated from the Rust enums by the desktop app's ts export: do not edit.
+import type { ErrorCode } from "./ErrorCode";
+import type { PolicyPreset } from "./PolicyPreset";
+import type { Role } from "./Role";
+import type { TlsMode } from "./TlsMode";
+import type { TokenState } from "./TokenState";
+import type { UserStatus } from "./UserStatus";
+
+/** Every error code a problem carries. */
+export const ERROR_CODES: readonly ErrorCode[] = ["bad_request", "validation_failed", "conflict", "already_initialized", "not_initialized", "invalid_credentials", "unauthenticated", "token_expired", "user_inactive", "forbidden", "password_change_required", "not_found", "idempotency_key_reused", "keychain_unavailable", "payload_too_large", "unsupported_media_type", "too_many_requests", "method_not_allowed", "unavailable", "internal"];
+
+/** Every role, in the order the UI lists them. */
+export const ROLES: readonly Role[] = ["admin", "editor", "viewer"];
+
+/** Every user status. */
+export const USER_STATUSES: readonly UserStatus[] = ["active", "pending", "suspended", "deactivated"];
+
+/** Every PostgreSQL TLS mode. */
+export const TLS_MODES: readonly TlsMode[] = ["verify-full", "require", "prefer", "disable"];
+
+/** Every API token state. */
+export const TOKEN_STATES: readonly TokenState[] = ["active", "expired", "revoked"];
+
+/** Every password policy preset. */
+export const POLICY_PRESETS: readonly PolicyPreset[] = ["recommended", "seed000", "seed001", "seed003", "seed004", "nist80063b"];

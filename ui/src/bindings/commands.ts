@@ -1,0 +1,198 @@
+// Generated from the operation table (crates/gatehouse-operations) by the desktop
+// app's ts export: do not edit. One function per Tauri command of the window.
+import type { AccountCreated } from "./AccountCreated";
+import type { AccountQuery } from "./AccountQuery";
+import type { AccountView } from "./AccountView";
+import type { ApiTokenView } from "./ApiTokenView";
+import type { AppPreferences } from "./AppPreferences";
+import type { AppState } from "./AppState";
+import type { AuditEvent } from "./AuditEvent";
+import type { AuditQuery } from "./AuditQuery";
+import type { ClipboardReceipt } from "./ClipboardReceipt";
+import type { ConnectionTest } from "./ConnectionTest";
+import type { InstanceStatus } from "./InstanceStatus";
+import type { IssuedApiToken } from "./IssuedApiToken";
+import type { Jwks } from "./Jwks";
+import type { List } from "./List";
+import type { NewAccount } from "./NewAccount";
+import type { NewAdmin } from "./NewAdmin";
+import type { NewApiToken } from "./NewApiToken";
+import type { NewUser } from "./NewUser";
+import type { Page } from "./Page";
+import type { PasswordCandidate } from "./PasswordCandidate";
+import type { PasswordChange } from "./PasswordChange";
+import type { PasswordPolicy } from "./PasswordPolicy";
+import type { PasswordReset } from "./PasswordReset";
+import type { PasswordResetRequest } from "./PasswordResetRequest";
+import type { PolicyReport } from "./PolicyReport";
+import type { PresetInfo } from "./PresetInfo";
+import type { RemoteProfile } from "./RemoteProfile";
+import type { RemoteProfileView } from "./RemoteProfileView";
+import type { RolesChange } from "./RolesChange";
+import type { SessionView } from "./SessionView";
+import type { Settings } from "./Settings";
+import type { Setup } from "./Setup";
+import type { SetupDone } from "./SetupDone";
+import type { SignIn } from "./SignIn";
+import type { StatusChange } from "./StatusChange";
+import type { TokenQuery } from "./TokenQuery";
+import type { UserQuery } from "./UserQuery";
+import type { UserView } from "./UserView";
+
+/** Invokes one command with its named arguments. */
+export type Call = <T>(command: string, args: Record<string, unknown>) => Promise<T>;
+
+/** Commands for which `unauthenticated` is an answer, not the end of the session. */
+export const SESSIONLESS_COMMANDS: ReadonlySet<string> = new Set([
+  "instance_status",
+  "setup",
+  "sign_in",
+  "password_policy",
+  "evaluate_password",
+  "verification_keys",
+  "app_state",
+  "connect_local",
+  "test_remote",
+  "connect_remote",
+  "disconnect",
+  "saved_profiles",
+  "policy_presets",
+  "suggested_blocked_domains",
+  "sign_out",
+  "get_preferences",
+  "set_preferences",
+  "copy_secret",
+  "clear_clipboard",
+]);
+
+/** The window's commands, each calling `call` with its arguments. */
+export function commands(call: Call) {
+  return {
+    /** Whether the database holds a set-up instance, and of which organization. */
+    instanceStatus: () => call<InstanceStatus>("instance_status", {}),
+    /**
+     * Set up the instance: organization, first account and first admin (seed 000).
+     * Returns the first admin's access token, this once.
+     */
+    setup: (setupCode: string | null, request: Setup) => call<SetupDone>("setup", { setup_code: setupCode, request }),
+    /** The instance's settings (admins). */
+    getSettings: () => call<Settings>("get_settings", {}),
+    /**
+     * Replace the instance's settings: password policy, token lifetimes, lockout,
+     * blocked email domains (admins).
+     */
+    updateSettings: (settings: Settings) => call<Settings>("update_settings", { settings }),
+    /** The audit trail, newest first (admins). */
+    listAuditEvents: (query: AuditQuery) => call<List<AuditEvent>>("list_audit_events", { query }),
+    /**
+     * Sign in with username or email and password; returns an access token (seed
+     * 000's "Create Admin JWT"). Throttled per source and per login.
+     */
+    signIn: (request: SignIn) => call<SessionView>("sign_in", { request }),
+    /** The signed-in user. */
+    me: () => call<UserView>("me", {}),
+    /**
+     * Change one's own password (seed 000's "Reset Admin Password"); required
+     * while the password is temporary. Every earlier session ends, this one too:
+     * continue with the new access token returned.
+     */
+    changePassword: (change: PasswordChange) => call<SessionView>("change_password", { change }),
+    /** Search, filter and page the users (admins). */
+    listUsers: (query: UserQuery) => call<Page<UserView>>("list_users", { query }),
+    /** One user (admins). */
+    getUser: (id: string) => call<UserView>("get_user", { id }),
+    /** Create a user (seeds 002, 004; admins). */
+    createUser: (request: NewUser) => call<UserView>("create_user", { request }),
+    /** Create an admin: role admin, email confirmed (seed 003; admins). */
+    createAdmin: (request: NewAdmin) => call<UserView>("create_admin", { request }),
+    /**
+     * Change a user's status: active, pending, suspended, deactivated (admins).
+     * Not one's own, and never leaving no active admin.
+     */
+    setUserStatus: (id: string, change: StatusChange) => call<UserView>("set_user_status", { id, change }),
+    /**
+     * Replace a user's roles (admins). Not one's own admin role, and never
+     * leaving no active admin.
+     */
+    setUserRoles: (id: string, change: RolesChange) => call<UserView>("set_user_roles", { id, change }),
+    /**
+     * Set a temporary password the user must change at next sign-in (admins);
+     * without one, one is generated and returned this once. Ends the user's
+     * sessions and revokes their API tokens (`revoked_api_tokens` says how many).
+     */
+    resetUserPassword: (id: string, request: PasswordResetRequest) => call<PasswordReset>("reset_user_password", { id, request }),
+    /** Lift a sign-in lock and every source's wait (admins). */
+    unlockUser: (id: string) => call<UserView>("unlock_user", { id }),
+    /** Accounts, newest first (admins). */
+    listAccounts: (query: AccountQuery) => call<Page<AccountView>>("list_accounts", { query }),
+    /** One account (admins). */
+    getAccount: (id: string) => call<AccountView>("get_account", { id }),
+    /**
+     * Create an account with its primary user and default API token, atomically
+     * (seed 001; admins). A retry with the same `Idempotency-Key` returns the first
+     * result (200, `replayed: true`, without the token secret).
+     */
+    createAccount: (request: NewAccount, idempotencyKey: string | null) => call<AccountCreated>("create_account", { request, idempotency_key: idempotencyKey }),
+    /**
+     * API tokens of the caller, or (admins) of `user_id`, newest first. Never
+     * their secrets.
+     */
+    listApiTokens: (query: TokenQuery) => call<List<ApiTokenView>>("list_api_tokens", { query }),
+    /**
+     * Create an API token (seed 000's service token); its secret is shown this
+     * once. It lives at most the instance's `api_token_max_days`; one that never
+     * expires (only without such a limit) needs the caller's `current_password`.
+     * One made for another user (`user_id`, admins) is audited as such.
+     */
+    createApiToken: (request: NewApiToken) => call<IssuedApiToken>("create_api_token", { request }),
+    /** Revoke an API token. Revoking twice is harmless. */
+    revokeApiToken: (id: string) => call<ApiTokenView>("revoke_api_token", { id }),
+    /**
+     * The password policy in force. No credential needed (setup and sign-up forms
+     * show it).
+     */
+    passwordPolicy: () => call<PasswordPolicy>("password_policy", {}),
+    /**
+     * Evaluate a candidate password for live feedback: every rule's verdict and a
+     * strength estimate, against the policy in force or one to preview. No
+     * credential needed; nothing stored; throttled per client.
+     */
+    evaluatePassword: (candidate: PasswordCandidate) => call<PolicyReport>("evaluate_password", { candidate }),
+    /**
+     * The public keys that verify Gatehouse's access tokens (RFC 7517 JWKS,
+     * Ed25519).
+     */
+    verificationKeys: () => call<Jwks>("verification_keys", {}),
+    /** What the window shows first: the connection, the instance, the session. */
+    appState: () => call<AppState>("app_state", {}),
+    /** Open (creating it if needed) the local database in the app data dir. */
+    connectLocal: () => call<AppState>("connect_local", {}),
+    /** Connect to a remote database, read whether it is set up, and disconnect. */
+    testRemote: (profile: RemoteProfile) => call<ConnectionTest>("test_remote", { profile }),
+    /**
+     * Connect to a remote database; remember the profile (without its password)
+     * and keep the password in the keychain if asked to.
+     */
+    connectRemote: (profile: RemoteProfile) => call<AppState>("connect_remote", { profile }),
+    /** Close the connection and end the session. */
+    disconnect: () => call<AppState>("disconnect", {}),
+    /** The remote profiles saved on this desktop (never a password). */
+    savedProfiles: () => call<Array<RemoteProfileView>>("saved_profiles", {}),
+    /** The password policy presets with their labels. */
+    policyPresets: () => call<Array<PresetInfo>>("policy_presets", {}),
+    /** The consumer email domains the wizard suggests blocking. */
+    suggestedBlockedDomains: () => call<Array<string>>("suggested_blocked_domains", {}),
+    /** Forget the session's token and clear the clipboard if it holds our copy. */
+    signOut: () => call<AppState>("sign_out", {}),
+    /** This desktop's preferences. */
+    getPreferences: () => call<AppPreferences>("get_preferences", {}),
+    /** Save this desktop's preferences. */
+    setPreferences: (preferences: AppPreferences) => call<AppPreferences>("set_preferences", { preferences }),
+    /** Copy a secret and clear it after the configured delay if it is still there. */
+    copySecret: (text: string) => call<ClipboardReceipt>("copy_secret", { text }),
+    /** Clear the clipboard now if it still holds what we copied. */
+    clearClipboard: () => call<null>("clear_clipboard", {}),
+  };
+}
+
+export type Commands = ReturnType<typeof commands>;

@@ -9,12 +9,15 @@ pub mod database_url;
 pub mod error;
 pub mod extract;
 pub mod hashing;
+pub mod keys;
 pub mod openapi;
 pub mod operations;
+pub mod private_file;
 pub mod rate_limit;
 pub mod routes;
 pub mod serve;
 pub mod setup_code;
+pub mod tls;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -26,9 +29,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum::Router;
-use gatehouse_domain::{
-    Clock, DatabaseConfig, ErrorCode, Gatehouse, MemorySecretStore, SystemClock,
-};
+use gatehouse_domain::{Clock, DatabaseConfig, ErrorCode, Gatehouse, SystemClock};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -40,7 +41,7 @@ use utoipa_axum::routes;
 use crate::error::{problem_response, ApiError};
 use crate::hashing::{HashingLimits, HashingQueue};
 use crate::rate_limit::RateLimiter;
-pub use crate::serve::{serve_with, ServeOptions};
+pub use crate::serve::{serve_tls_with, serve_with, ServeOptions};
 use crate::setup_code::SetupCode;
 
 /// The largest request body accepted (413 beyond).
@@ -207,29 +208,66 @@ pub struct Config {
     pub bind: SocketAddr,
     pub database: DatabaseConfig,
     pub setup_code_file: PathBuf,
+    /// What this server keeps: its signing key, a self-signed certificate.
+    pub data_dir: PathBuf,
+    /// TLS, required unless `bind` is a loopback address.
+    pub tls: Option<tls::TlsSource>,
     pub serve: ServeOptions,
     pub limits: Limits,
 }
 
-/// Connects to the database (applying migrations) with an in-memory signing key.
-pub async fn connect(database: &DatabaseConfig) -> anyhow::Result<Gatehouse> {
-    Ok(Gatehouse::connect(database, Arc::new(MemorySecretStore::default())).await?)
+/// What `run` has to tell whoever started the server (the console, the journal).
+pub enum Notice<'a> {
+    /// The instance is not set up: the one-time code, also written to `file`.
+    SetupCode {
+        code: &'a SecretString,
+        file: &'a std::path::Path,
+    },
+    /// The certificate's fingerprint, to compare with what a desktop shows.
+    Fingerprint(&'a str),
 }
 
-/// `gatehouse serve`: connect, issue the setup code (shown through `show_code`),
-/// bind, and serve until `shutdown`.
+/// Connects to the database (applying migrations) with an in-memory signing key.
+pub async fn connect(database: &DatabaseConfig) -> anyhow::Result<Gatehouse> {
+    let secrets = Arc::new(gatehouse_domain::MemorySecretStore::default());
+    Ok(Gatehouse::connect(database, secrets).await?)
+}
+
+/// Refuses plain HTTP anywhere but on a loopback address: an admin's password and
+/// tokens would cross the network in the clear.
+pub fn check_plain_http(bind: SocketAddr, tls: Option<&tls::TlsSource>) -> anyhow::Result<()> {
+    if tls.is_none() && !bind.ip().is_loopback() {
+        anyhow::bail!(
+            "{bind} is not a loopback address, and plain HTTP is served on loopback only: \
+             give --tls-cert and --tls-key, or --tls-self-signed"
+        );
+    }
+    Ok(())
+}
+
+/// `gatehouse serve`: check the address, load TLS, connect, issue the setup code,
+/// bind, and serve until `shutdown`, telling `notify` what an admin needs to know.
 pub async fn run(
     config: Config,
-    show_code: impl FnOnce(&SecretString, &std::path::Path),
+    notify: impl Fn(Notice<'_>),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let core = connect(&config.database).await?;
+    check_plain_http(config.bind, config.tls.as_ref())?;
+    let tls = config.tls.as_ref().map(tls::TlsSource::load).transpose()?;
+    if let Some(tls) = &tls {
+        notify(Notice::Fingerprint(&tls.fingerprint));
+    }
+    let secrets = Arc::new(keys::FileSecretStore::open(&config.data_dir.join("keys"))?);
+    let core = Gatehouse::connect(&config.database, secrets).await?;
     let (setup_code, code) = SetupCode::issue(&core, &config.setup_code_file).await?;
     if let Some(code) = &code {
-        show_code(code, &config.setup_code_file);
+        notify(Notice::SetupCode {
+            code,
+            file: &config.setup_code_file,
+        });
     }
     let listener = TcpListener::bind(config.bind).await?;
-    tracing::info!(address = %listener.local_addr()?, "listening");
+    tracing::info!(address = %listener.local_addr()?, tls = tls.is_some(), "listening");
     let state = AppState::with_limits(
         core.clone(),
         setup_code,
@@ -237,7 +275,8 @@ pub async fn run(
         Arc::new(SystemClock),
     );
     let setup_code = state.setup_code.clone();
-    serve_with(listener, router(state), config.serve, shutdown).await?;
+    let tls = tls.map(|tls| tls.config);
+    serve_tls_with(listener, router(state), config.serve, tls, shutdown).await?;
     if setup_code.is_live() {
         setup_code.retire();
     }

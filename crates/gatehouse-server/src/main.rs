@@ -69,6 +69,53 @@ struct ServeArgs {
         default_value = "gatehouse-setup-code.txt"
     )]
     setup_code_file: PathBuf,
+    /// Where the server keeps what it must not lose: its signing keys (so sessions
+    /// outlive a restart) and a self-signed certificate. Made 0700.
+    #[arg(long, env = "GATEHOUSE_DATA_DIR", default_value = ".")]
+    data_dir: PathBuf,
+    /// The certificate chain to serve TLS with (PEM), with --tls-key.
+    #[arg(
+        long,
+        env = "GATEHOUSE_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM), with --tls-cert.
+    #[arg(long, env = "GATEHOUSE_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve TLS with a self-signed certificate, generated on first start and kept in
+    /// the data dir (tls-cert.pem, tls-key.pem). Its fingerprint is printed at every
+    /// start: desktops pin it on first contact.
+    #[arg(long, env = "GATEHOUSE_TLS_SELF_SIGNED")]
+    tls_self_signed: bool,
+    /// A host name the self-signed certificate names besides localhost and the
+    /// loopback addresses (repeatable), e.g. the name desktops connect to.
+    #[arg(long = "tls-name", env = "GATEHOUSE_TLS_NAMES", value_delimiter = ',')]
+    tls_names: Vec<String>,
+}
+
+impl ServeArgs {
+    fn tls(&self) -> Option<gatehouse_server::tls::TlsSource> {
+        use gatehouse_server::tls::TlsSource;
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsSource::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            _ if self.tls_self_signed => {
+                let mut names = self.tls_names.clone();
+                if !self.bind.ip().is_unspecified() {
+                    names.push(self.bind.ip().to_string());
+                }
+                Some(TlsSource::SelfSigned {
+                    dir: self.data_dir.clone(),
+                    names,
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -130,6 +177,8 @@ async fn main() -> anyhow::Result<()> {
     let config = gatehouse_server::Config {
         bind: args.bind,
         database,
+        tls: args.tls(),
+        data_dir: args.data_dir.clone(),
         setup_code_file: args.setup_code_file,
         serve: gatehouse_server::ServeOptions {
             header_read_timeout: Duration::from_secs(args.header_timeout),
@@ -137,16 +186,22 @@ async fn main() -> anyhow::Result<()> {
         },
         limits: gatehouse_server::Limits::default(),
     };
-    // The code goes to the console (stdout), never into the log stream (stderr).
-    let show_code = |code: &secrecy::SecretString, file: &std::path::Path| {
-        println!(
-            "The instance is not set up yet. One-time setup code (also in {}):",
-            file.display()
-        );
-        println!("setup code: {}", code.expose_secret());
-        println!("Send it as the X-Setup-Code header of POST /api/v1/setup.");
+    // The code and the fingerprint go to the console (stdout; the journal under
+    // systemd), never into the log stream (stderr).
+    let notify = |notice: gatehouse_server::Notice<'_>| match notice {
+        gatehouse_server::Notice::SetupCode { code, file } => {
+            println!(
+                "The instance is not set up yet. One-time setup code (also in {}):",
+                file.display()
+            );
+            println!("setup code: {}", code.expose_secret());
+            println!("Send it as the X-Setup-Code header of POST /api/v1/setup.");
+        }
+        gatehouse_server::Notice::Fingerprint(fingerprint) => {
+            println!("TLS certificate fingerprint: {fingerprint}");
+        }
     };
-    gatehouse_server::run(config, show_code, gatehouse_server::shutdown_signal()).await
+    gatehouse_server::run(config, notify, gatehouse_server::shutdown_signal()).await
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! timeout (slowloris: a client trickling its headers is cut off), a whole-request
 //! timeout around every request, the client's address for the handlers
 //! (`ConnectInfo<SocketAddr>`), and a graceful shutdown that stops accepting and
-//! lets requests in flight finish. `axum::serve` cannot set hyper's header
-//! timeout, hence this loop. [`serve_connection`] takes any byte stream, so a TLS
-//! stream can be handed to it by the same loop.
+//! lets requests in flight finish, over plain HTTP or TLS (rustls). `axum::serve`
+//! cannot set hyper's header timeout, hence this loop.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -17,7 +17,7 @@ use axum::response::Response;
 use axum::Router;
 use gatehouse_domain::{ErrorCode, Problem};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
@@ -45,15 +45,30 @@ impl Default for ServeOptions {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight
-/// requests finish.
+/// Serves `app` on `listener` over plain HTTP until `shutdown` completes, then lets
+/// in-flight requests finish. See [`serve_tls_with`].
 pub async fn serve_with(
     listener: TcpListener,
     app: Router,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_tls_with(listener, app, options, None, shutdown).await
+}
+
+/// Serves `app` on `listener`, over TLS when `tls` is given, until `shutdown`
+/// completes, then lets in-flight requests finish. A TLS handshake must complete
+/// within the header read timeout (a client that opens a connection and says nothing
+/// holds it no longer than one that trickles its headers).
+pub async fn serve_tls_with(
+    listener: TcpListener,
+    app: Router,
+    options: ServeOptions,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = with_request_timeout(app, options.request_timeout);
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -70,21 +85,38 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
-        serve_connection(stream, remote, app.clone(), &options, &graceful);
+        let watcher = graceful.watcher();
+        match &acceptor {
+            None => serve_connection(stream, remote, app.clone(), &options, watcher),
+            Some(acceptor) => {
+                let (acceptor, app) = (acceptor.clone(), app.clone());
+                tokio::spawn(async move {
+                    let limit = options.header_read_timeout;
+                    match tokio::time::timeout(limit, acceptor.accept(stream)).await {
+                        Ok(Ok(tls)) => serve_connection(tls, remote, app, &options, watcher),
+                        // Not TLS, a certificate the client refused, too slow: nothing
+                        // to answer on this connection.
+                        Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                });
+            }
+        }
     }
     drop(listener);
     graceful.shutdown().await;
     Ok(())
 }
 
-/// Serves one connection (any byte stream: TCP today, TLS over it later) on a task
-/// of its own, watched by `graceful`. `app` should already carry the request timeout.
+/// Serves one connection (any byte stream: TCP, or TLS over it) on a task of its
+/// own, watched by `watcher` for a graceful shutdown. `app` should already carry the
+/// request timeout.
 pub fn serve_connection<I>(
     io: I,
     remote: SocketAddr,
     app: Router,
     options: &ServeOptions,
-    graceful: &GracefulShutdown,
+    watcher: Watcher,
 ) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -96,7 +128,7 @@ pub fn serve_connection<I>(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(options.header_read_timeout);
-    let connection = graceful.watch(builder.serve_connection(TokioIo::new(io), service));
+    let connection = watcher.watch(builder.serve_connection(TokioIo::new(io), service));
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             // A client that went away or was too slow: nothing to answer any more.

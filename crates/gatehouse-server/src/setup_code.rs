@@ -3,7 +3,6 @@
 //! read; the setup endpoint refuses any request without it, so a stranger who
 //! reaches the port first cannot claim the instance. The code dies with the setup.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -66,7 +65,7 @@ impl SetupCode {
             return Ok((SetupCode::none(), None));
         }
         let (setup_code, code) = SetupCode::generate();
-        write_private(file, code.expose_secret())?;
+        crate::private_file::write(file, code.expose_secret())?;
         if let Some(live) = setup_code.lock().as_mut() {
             live.file = Some(file.to_owned());
         }
@@ -121,49 +120,4 @@ fn remove_file(file: &Path) {
             tracing::warn!(file = %file.display(), error = %e, "could not delete the setup code file")
         }
     }
-}
-
-/// Writes `text` to `file`, readable and writable by this user only.
-///
-/// Whatever is at `file` is never opened: the text goes into a new temp file beside
-/// it (exclusive create, so never through a planted symlink, mode 0600 from the
-/// start), which is then renamed over `file`. A symlink planted at `file` is
-/// replaced by the code file, and its target is left untouched
-/// (docs/decisions/0005).
-fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let directory = match file.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = file.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the setup code file must name a file",
-        )
-    })?;
-    let mut suffix = [0u8; 8];
-    rand::rngs::OsRng.fill_bytes(&mut suffix);
-    let temp = directory.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        URL_SAFE_NO_PAD.encode(suffix)
-    ));
-    let written = (|| {
-        let mut handle = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            // create_new already refuses any existing path, symlinks included.
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&temp)?;
-        handle.write_all(text.as_bytes())?;
-        handle.write_all(b"\n")?;
-        handle.sync_all()?;
-        std::fs::rename(&temp, file)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
 }

@@ -13,6 +13,11 @@ fn gatehouse() -> Command {
     command
         .env_remove("GATEHOUSE_DATABASE_URL")
         .env_remove("GATEHOUSE_DATABASE_URL_FILE")
+        // Its keys in a folder of its own, not in the working directory.
+        .env(
+            "GATEHOUSE_DATA_DIR",
+            std::env::temp_dir().join(format!("gh-cli-{}", uuid::Uuid::new_v4().simple())),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command

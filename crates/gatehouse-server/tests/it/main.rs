@@ -18,5 +18,6 @@ mod seed_flow;
 mod sessions;
 mod setup;
 mod table;
+mod tls;
 mod tokens;
 mod users;

@@ -222,8 +222,13 @@ fn every_reference_in_the_openapi_document_resolves() {
     let mut found = Vec::new();
     refs(&doc, &mut found);
     for target in found {
-        let name = target.strip_prefix("#/components/schemas/").expect("a schema reference");
-        assert!(doc["components"]["schemas"][name].is_object(), "{target} does not resolve");
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .expect("a schema reference");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{target} does not resolve"
+        );
     }
 }
 

@@ -14,6 +14,8 @@ pub mod dispatch;
 mod in_process;
 #[cfg(feature = "client")]
 mod remote;
+#[cfg(feature = "client")]
+pub mod trust;
 #[cfg(feature = "ts")]
 pub mod ts;
 
@@ -34,6 +36,15 @@ pub type Reply<T> = Result<T, Problem>;
 
 /// The future a [`Backend`] operation returns (boxed, so the trait is object-safe).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The SHA-256 fingerprint of a DER certificate, as `gatehouse serve` prints it and the
+/// desktop shows and pins it: `SHA256:` and 32 colon-separated upper-case hex pairs.
+pub fn fingerprint(der: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(der);
+    let pairs: Vec<String> = digest.iter().map(|byte| format!("{byte:02X}")).collect();
+    format!("SHA256:{}", pairs.join(":"))
+}
 
 /// Maps a core error to its problem document; an unexpected one is logged first,
 /// with its causes (which never hold a secret), and shown generically.

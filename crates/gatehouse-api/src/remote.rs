@@ -150,10 +150,13 @@ impl Call<'_> {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(body);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|error| unreachable(&url, &error))?;
+        let response = request.send().await.map_err(|error| {
+            if crate::trust::is_changed_certificate(&error) {
+                crate::trust::changed_certificate(&url)
+            } else {
+                unreachable(&url, &error)
+            }
+        })?;
         let status = response.status();
         let is_problem = response
             .headers()
@@ -192,7 +195,7 @@ fn sensitive(mut value: HeaderValue) -> HeaderValue {
     value
 }
 
-fn unreachable(url: &Url, error: &reqwest::Error) -> Problem {
+pub(crate) fn unreachable(url: &Url, error: &reqwest::Error) -> Problem {
     let mut cause = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {

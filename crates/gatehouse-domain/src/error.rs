@@ -83,6 +83,9 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// A dependency (the database) does not answer; try again later (503).
     Unavailable,
+    /// A Gatehouse server presented another certificate than the one the desktop's
+    /// profile pinned (the desktop's own finding; a server never sends it).
+    CertificateChanged,
     Internal,
 }
 
@@ -108,6 +111,7 @@ impl ErrorCode {
         ErrorCode::TooManyRequests,
         ErrorCode::MethodNotAllowed,
         ErrorCode::Unavailable,
+        ErrorCode::CertificateChanged,
         ErrorCode::Internal,
     ];
 
@@ -132,6 +136,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => "too_many_requests",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::CertificateChanged => "certificate_changed",
             ErrorCode::Internal => "internal",
         }
     }
@@ -158,6 +163,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => 429,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::KeychainUnavailable | ErrorCode::Unavailable => 503,
+            ErrorCode::CertificateChanged => 502,
             ErrorCode::Internal => 500,
         }
     }
@@ -183,6 +189,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => "Too many requests",
             ErrorCode::MethodNotAllowed => "Method not allowed",
             ErrorCode::Unavailable => "Unavailable",
+            ErrorCode::CertificateChanged => "Certificate changed",
             ErrorCode::Internal => "Internal error",
         }
     }

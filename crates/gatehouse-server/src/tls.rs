@@ -10,7 +10,6 @@ use std::sync::Arc;
 use anyhow::Context;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use sha2::{Digest, Sha256};
 
 /// Where the server's certificate comes from.
 #[derive(Clone, Debug)]
@@ -34,13 +33,8 @@ pub struct Tls {
     pub fingerprint: String,
 }
 
-/// The SHA-256 fingerprint of a DER certificate, as SSH writes host keys' and as the
-/// desktop shows it: `SHA256:AB:CD:…` (32 hex pairs).
-pub fn fingerprint(der: &[u8]) -> String {
-    let digest = Sha256::digest(der);
-    let pairs: Vec<String> = digest.iter().map(|byte| format!("{byte:02X}")).collect();
-    format!("SHA256:{}", pairs.join(":"))
-}
+/// The fingerprint the server prints and desktops pin (`SHA256:AB:CD:…`).
+pub use gatehouse_api::fingerprint;
 
 impl TlsSource {
     /// Loads the certificate, generating the self-signed one first if there is none.

@@ -160,3 +160,55 @@ fn the_binary_refuses_plain_http_on_a_public_address() {
         "refused before touching the database"
     );
 }
+
+#[tokio::test]
+async fn first_contact_shows_the_fingerprint_the_server_printed_and_a_pinned_client_then_talks_to_it(
+) {
+    use gatehouse_api::trust::{client, first_contact, Trust};
+    use gatehouse_api::{Backend, Remote};
+    let dir = tempfile::tempdir().unwrap();
+    let address = serve_self_signed(dir.path()).await;
+    let url: reqwest::Url = format!("https://localhost:{}/", address.port())
+        .parse()
+        .unwrap();
+    let contact = first_contact(&url).await.unwrap();
+    let der = CertificateDer::from_pem_file(dir.path().join(SELF_SIGNED_CERT)).unwrap();
+    assert_eq!(
+        contact.fingerprint.as_deref(),
+        Some(fingerprint(der.as_ref()).as_str())
+    );
+    assert!(!contact.trusted_by_system);
+    assert!(!contact.instance.initialized);
+    let pinned = Trust::Pinned(contact.fingerprint.unwrap());
+    let remote = Remote::new(url, client(&pinned).unwrap());
+    assert!(!remote.instance_status().await.unwrap().initialized);
+}
+
+#[tokio::test]
+async fn a_pinned_client_refuses_a_server_that_shows_another_certificate() {
+    use gatehouse_api::trust::{client, first_contact, Trust};
+    use gatehouse_api::{Backend, Remote};
+    let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let original = serve_self_signed(first.path()).await;
+    let url = |port: u16| -> reqwest::Url { format!("https://localhost:{port}/").parse().unwrap() };
+    let pin = first_contact(&url(original.port()))
+        .await
+        .unwrap()
+        .fingerprint
+        .unwrap();
+    // Another certificate at the address the profile knows (a replaced or an
+    // intercepting server).
+    let impostor = serve_self_signed(second.path()).await;
+    let remote = Remote::new(url(impostor.port()), client(&Trust::Pinned(pin)).unwrap());
+    let problem = remote.instance_status().await.unwrap_err();
+    assert_eq!(
+        problem.code,
+        gatehouse_domain::ErrorCode::CertificateChanged,
+        "{problem:?}"
+    );
+    assert!(
+        problem.detail.contains("do not sign in"),
+        "{}",
+        problem.detail
+    );
+}

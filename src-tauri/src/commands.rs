@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::shell::{Shell, StartsSession};
 use crate::types::{
     AppPreferences, AppState, ClipboardReceipt, ConnectionTest, PresetInfo, RemoteProfile,
-    RemoteProfileView,
+    RemoteProfileView, ServerContact, ServerProfile,
 };
 
 /// One backend operation's command, by what the window does with its output

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use gatehouse_domain::{ErrorCode, Problem};
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::types::{AppPreferences, RemoteProfileView};
+use crate::types::{AppPreferences, RemoteProfileView, ServerProfile};
 
 /// Where this desktop keeps its files.
 #[derive(Clone, Debug)]
@@ -35,6 +35,23 @@ impl AppDirs {
 
     fn preferences(&self) -> PathBuf {
         self.config.join("preferences.json")
+    }
+
+    fn servers(&self) -> PathBuf {
+        self.config.join("servers.json")
+    }
+
+    pub fn load_servers(&self) -> Vec<ServerProfile> {
+        read_json(&self.servers()).unwrap_or_default()
+    }
+
+    /// Adds or replaces the server profile of the same name.
+    pub fn save_server(&self, profile: ServerProfile) -> Result<(), Problem> {
+        let mut servers = self.load_servers();
+        servers.retain(|p| p.name != profile.name);
+        servers.push(profile);
+        servers.sort_by(|a, b| a.name.cmp(&b.name));
+        write_json(&self.servers(), &servers)
     }
 
     pub fn load_profiles(&self) -> Vec<RemoteProfileView> {

@@ -4,7 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use gatehouse_api::{problem, Backend, InProcess};
+use gatehouse_api::trust::Trust;
+use gatehouse_api::{problem, Backend, InProcess, Remote};
 use gatehouse_domain::{
     Credential, DatabaseConfig, Error, ErrorCode, FieldError, Gatehouse, PostgresConfig, Problem,
     SecretStore, SecretStoreError, SecretString, SetupDone, SignInSource, SignedIn,
@@ -14,7 +15,7 @@ use crate::clipboard::ClipboardGuard;
 use crate::files::AppDirs;
 use crate::types::{
     AppPreferences, AppState, ConnectionInfo, ConnectionKind, ConnectionTest, RemoteProfile,
-    RemoteProfileView, SessionView,
+    RemoteProfileView, ServerContact, ServerProfile, SessionView,
 };
 
 pub fn not_connected() -> Problem {
@@ -30,8 +31,9 @@ pub fn invalid_field(field: &str, code: &str, message: &str) -> Problem {
 
 struct Connection {
     backend: Arc<dyn Backend>,
-    /// The core this process runs, closed when the connection is replaced.
-    core: Gatehouse,
+    /// The core this process runs (not for a Gatehouse server), closed when the
+    /// connection is replaced.
+    core: Option<Gatehouse>,
     info: ConnectionInfo,
 }
 
@@ -158,16 +160,58 @@ impl Shell {
             .await
             .map_err(problem)?;
         let backend = Arc::new(InProcess::new(core.clone(), SignInSource::Desktop));
-        let previous = self.connection.lock().await.replace(Connection {
+        self.replace_connection(Connection {
             backend,
-            core,
+            core: Some(core),
             info,
-        });
-        self.end_session();
-        if let Some(previous) = previous {
-            previous.core.close().await;
-        }
+        })
+        .await;
         Ok(())
+    }
+
+    /// Makes `connection` the current one, ending any session and closing the
+    /// previous connection's core.
+    async fn replace_connection(&self, connection: Connection) {
+        let previous = self.connection.lock().await.replace(connection);
+        self.end_session();
+        if let Some(core) = previous.and_then(|p| p.core) {
+            core.close().await;
+        }
+    }
+
+    /// Connects to a Gatehouse server: only the HTTP client in this process; the
+    /// server holds the database. Reads its instance first, so a wrong address, an
+    /// untrusted or changed certificate fails here and not at the first form.
+    pub async fn open_server(&self, profile: ServerProfile) -> Result<(), Problem> {
+        let url = server_url(&profile)?;
+        let trust = match &profile.fingerprint {
+            Some(fingerprint) => Trust::Pinned(fingerprint.clone()),
+            None => Trust::SystemRoots,
+        };
+        let remote = Remote::new(url.clone(), gatehouse_api::trust::client(&trust)?);
+        remote.instance_status().await?;
+        self.replace_connection(Connection {
+            backend: Arc::new(remote),
+            core: None,
+            info: ConnectionInfo {
+                kind: ConnectionKind::Server,
+                label: profile.name.clone(),
+                detail: url.to_string(),
+            },
+        })
+        .await;
+        self.dirs.save_server(profile)
+    }
+
+    /// First contact with a server (see [`gatehouse_api::trust::first_contact`]).
+    pub async fn check_server(&self, profile: &ServerProfile) -> Result<ServerContact, Problem> {
+        let contact = gatehouse_api::trust::first_contact(&server_url(profile)?).await?;
+        Ok(ServerContact {
+            fingerprint: contact.fingerprint,
+            trusted_by_system: contact.trusted_by_system,
+            initialized: contact.instance.initialized,
+            organization: contact.instance.organization,
+        })
     }
 
     /// Opens (creating it if needed) the local SQLite file in the app data dir,
@@ -298,8 +342,8 @@ impl Shell {
     pub async fn close_connection(&self) {
         let previous = self.connection.lock().await.take();
         self.end_session();
-        if let Some(previous) = previous {
-            previous.core.close().await;
+        if let Some(core) = previous.and_then(|p| p.core) {
+            core.close().await;
         }
     }
 
@@ -351,6 +395,19 @@ impl Shell {
             preferences: self.preferences(),
         })
     }
+}
+
+/// A server profile's address: https, or http to loopback (see `trust::check_url`).
+fn server_url(profile: &ServerProfile) -> Result<gatehouse_api::trust::Url, Problem> {
+    let url: gatehouse_api::trust::Url = profile.url.trim().parse().map_err(|_| {
+        invalid_field(
+            "url",
+            "invalid",
+            "Enter the server's address, e.g. https://gatehouse.example.com:8443.",
+        )
+    })?;
+    gatehouse_api::trust::check_url(&url)?;
+    Ok(url)
 }
 
 /// The keychain entry of a remote profile's password.

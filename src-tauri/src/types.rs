@@ -12,8 +12,12 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum ConnectionKind {
+    /// The local SQLite file.
     Local,
+    /// A PostgreSQL whose password this desktop holds (direct).
     Remote,
+    /// A Gatehouse server (`gatehouse serve`), which alone holds the database.
+    Server,
 }
 
 /// The current connection, for the header. Holds no secret.
@@ -119,6 +123,34 @@ pub struct RemoteProfileView {
 pub struct ConnectionTest {
     pub ok: bool,
     pub message: String,
+}
+
+/// A Gatehouse server to sign in to, as typed in the connect form and as saved in
+/// servers.json: never a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct ServerProfile {
+    pub name: String,
+    /// `https://host:port`, or `http://` to a loopback address.
+    pub url: String,
+    /// The certificate's fingerprint (`SHA256:…`) this profile trusts, for a
+    /// self-signed server; `null`: the system's certificate roots.
+    pub fingerprint: Option<String>,
+}
+
+/// What a server showed on first contact, to compare before trusting it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ServerContact {
+    /// Its certificate's fingerprint; `null` over plain HTTP to loopback.
+    pub fingerprint: Option<String>,
+    /// The system's roots vouch for the certificate: nothing needs pinning.
+    pub trusted_by_system: bool,
+    /// Whether the server's instance is set up (otherwise connecting starts the
+    /// wizard, which asks for the setup code the server printed).
+    pub initialized: bool,
+    pub organization: Option<String>,
 }
 
 /// A password policy preset with its label, for the wizard and the settings.

@@ -9,7 +9,7 @@ use gatehouse_domain::{Error, PolicyPreset, Problem, SecretString};
 use crate::shell::Shell;
 use crate::types::{
     AppPreferences, AppState, ClipboardReceipt, ConnectionTest, PresetInfo, RemoteProfile,
-    RemoteProfileView,
+    RemoteProfileView, ServerContact, ServerProfile,
 };
 
 type Reply<T> = Result<T, Problem>;
@@ -31,6 +31,19 @@ impl Shell {
     pub async fn connect_remote(&self, profile: RemoteProfile) -> Reply<AppState> {
         self.open_remote(profile).await?;
         self.state().await
+    }
+
+    pub async fn contact_server(&self, profile: ServerProfile) -> Reply<ServerContact> {
+        self.check_server(&profile).await
+    }
+
+    pub async fn connect_server(&self, profile: ServerProfile) -> Reply<AppState> {
+        self.open_server(profile).await?;
+        self.state().await
+    }
+
+    pub async fn saved_servers(&self) -> Reply<Vec<ServerProfile>> {
+        Ok(self.dirs.load_servers())
     }
 
     pub async fn disconnect(&self) -> Reply<AppState> {

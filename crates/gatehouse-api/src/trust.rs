@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex};
 
 use gatehouse_domain::{ErrorCode, InstanceStatus, Problem};
-use reqwest::Url;
+pub use reqwest::Url;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};

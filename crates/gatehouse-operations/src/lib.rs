@@ -366,6 +366,30 @@ macro_rules! window_operations {
                 why: "chooses the backend",
             }
 
+            /// First contact with a Gatehouse server: its certificate's fingerprint (to
+            /// compare with what `gatehouse serve` printed before trusting it) and its
+            /// instance. Trusts nothing yet.
+            contact_server {
+                args: { profile: ServerProfile },
+                output: ServerContact,
+                why: "chooses the backend",
+            }
+
+            /// Connect to a Gatehouse server, trusting the profile's pinned fingerprint
+            /// (or the system's roots), and remember the profile.
+            connect_server {
+                args: { profile: ServerProfile },
+                output: AppState,
+                why: "chooses the backend",
+            }
+
+            /// The Gatehouse servers saved on this desktop.
+            saved_servers {
+                args: {},
+                output: Vec<ServerProfile>,
+                why: "a file of this desktop",
+            }
+
             /// Close the connection and end the session.
             disconnect {
                 args: {},

@@ -3,4 +3,4 @@
 /**
  * Which database the app is connected to.
  */
-export type ConnectionKind = "local" | "remote";
+export type ConnectionKind = "local" | "remote" | "server";

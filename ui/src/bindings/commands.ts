@@ -29,6 +29,8 @@ import type { PresetInfo } from "./PresetInfo";
 import type { RemoteProfile } from "./RemoteProfile";
 import type { RemoteProfileView } from "./RemoteProfileView";
 import type { RolesChange } from "./RolesChange";
+import type { ServerContact } from "./ServerContact";
+import type { ServerProfile } from "./ServerProfile";
 import type { SessionView } from "./SessionView";
 import type { Settings } from "./Settings";
 import type { Setup } from "./Setup";
@@ -54,6 +56,9 @@ export const SESSIONLESS_COMMANDS: ReadonlySet<string> = new Set([
   "connect_local",
   "test_remote",
   "connect_remote",
+  "contact_server",
+  "connect_server",
+  "saved_servers",
   "disconnect",
   "saved_profiles",
   "policy_presets",
@@ -174,6 +179,19 @@ export function commands(call: Call) {
      * and keep the password in the keychain if asked to.
      */
     connectRemote: (profile: RemoteProfile) => call<AppState>("connect_remote", { profile }),
+    /**
+     * First contact with a Gatehouse server: its certificate's fingerprint (to
+     * compare with what `gatehouse serve` printed before trusting it) and its
+     * instance. Trusts nothing yet.
+     */
+    contactServer: (profile: ServerProfile) => call<ServerContact>("contact_server", { profile }),
+    /**
+     * Connect to a Gatehouse server, trusting the profile's pinned fingerprint
+     * (or the system's roots), and remember the profile.
+     */
+    connectServer: (profile: ServerProfile) => call<AppState>("connect_server", { profile }),
+    /** The Gatehouse servers saved on this desktop. */
+    savedServers: () => call<Array<ServerProfile>>("saved_servers", {}),
     /** Close the connection and end the session. */
     disconnect: () => call<AppState>("disconnect", {}),
     /** The remote profiles saved on this desktop (never a password). */

@@ -13,7 +13,7 @@ use gatehouse_domain::{
 use gatehouse_server::setup_code::SetupCode;
 use gatehouse_server::tls::TlsSource;
 use gatehouse_server::{AppState, ServeOptions};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 struct Server {
     url: String,

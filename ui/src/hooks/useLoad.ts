@@ -29,9 +29,12 @@ export type Loaded<T> = {
  */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], options: LoadOptions<T> = {}): Loaded<T> {
   const enabled = options.enabled ?? true;
-  const [data, setData] = useState<T | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [loading, setLoading] = useState(enabled);
+  // One state, so that a reply is one update.
+  const [state, setState] = useState<{ data: T | null; problem: Problem | null; loading: boolean }>({
+    data: null,
+    problem: null,
+    loading: enabled,
+  });
   const [round, setRound] = useState(0);
   // The latest callbacks, so a caller may pass new closures on every render.
   const latest = useRef({ load, onLoad: options.onLoad });
@@ -45,33 +48,33 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], opt
     let live = true;
     // Starting a load is what this hook is for.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setLoading(true);
+    setState((s) => (s.loading ? s : { ...s, loading: true }));
     let pending: Promise<T>;
     try {
       pending = latest.current.load();
     } catch (e) {
       pending = Promise.reject(e);
     }
-    pending
-      .then(
-        (d) => {
-          if (!live) return;
-          setData(d);
-          setProblem(null);
-          latest.current.onLoad?.(d);
-        },
-        (e: unknown) => {
-          if (live) setProblem(toProblem(e));
-        },
-      )
-      .finally(() => {
-        if (live) setLoading(false);
-      });
+    pending.then(
+      (data) => {
+        if (!live) return;
+        setState({ data, problem: null, loading: false });
+        latest.current.onLoad?.(data);
+      },
+      (e: unknown) => {
+        if (live) setState((s) => ({ ...s, problem: toProblem(e), loading: false }));
+      },
+    );
     return () => {
       live = false;
     };
   }, [key, enabled, round]);
 
   const reload = useCallback(() => setRound((n) => n + 1), []);
-  return { data, problem, loading, reload, setData };
+  const setData = useCallback<Dispatch<SetStateAction<T | null>>>(
+    (action) =>
+      setState((s) => ({ ...s, data: typeof action === "function" ? (action as (prev: T | null) => T | null)(s.data) : action })),
+    [],
+  );
+  return { data: state.data, problem: state.problem, loading: state.loading, reload, setData };
 }

@@ -17,8 +17,8 @@
 //! - `evaluations.json`: an `evaluate_password` report for every candidate of
 //!   `candidates.json` (the passwords the screenshot walk types, each with its form's
 //!   context and policy; every prefix of a `typed` one too);
-//! - `problems.json`: the problem documents of a failed sign-in, a taken username and
-//!   a password the policy refuses.
+//! - `problems.json`: the problem documents of a failed sign-in, a taken username, a
+//!   password the policy refuses, a call without a session and an unknown user.
 //!
 //! An optional argument names another output folder.
 
@@ -62,6 +62,8 @@ struct Problems {
     sign_in_failed: Problem,
     username_taken: Problem,
     weak_password: Problem,
+    not_signed_in: Problem,
+    no_such_user: Problem,
 }
 
 /// A reply re-read as its type, so that it is written with the fields in the order the
@@ -266,6 +268,14 @@ async fn main() {
             sign_in_failed,
             username_taken,
             weak_password,
+            not_signed_in: refused(&backend, "get_settings", None, json!({})).await,
+            no_such_user: refused(
+                &backend,
+                "get_user",
+                Some(&admin),
+                json!({ "id": "00000000-0000-7000-8000-000000000000" }),
+            )
+            .await,
         },
     );
 

@@ -130,7 +130,9 @@ async fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/scripts/mock/recorded")
-        });
+        })
+        .canonicalize()
+        .expect("the output folder exists");
     let candidates: Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("candidates.json")).expect("candidates.json"),
     )

@@ -74,9 +74,12 @@ function commonPrefix(a: string, b: string): number {
 export function recordedReport(password: string, context: PasswordContext | null, policy: PasswordPolicy): PolicyReport {
   const ctx = context ?? NO_CONTEXT;
   const underPolicy = EVALUATIONS.filter((e) => samePolicy(e.candidate.policy, policy));
-  const found =
+  const recorded =
     underPolicy.find((e) => e.candidate.password === password && sameContext(e.candidate.context, ctx)) ??
-    underPolicy.find((e) => e.candidate.password === password) ??
+    underPolicy.find((e) => e.candidate.password === password);
+  if (!recorded) console.warn("mock shell: no recorded report for this password and policy; showing the nearest (add it to recorded/candidates.json)");
+  const found =
+    recorded ??
     [...underPolicy].sort(
       (x, y) =>
         commonPrefix(y.candidate.password, password) - commonPrefix(x.candidate.password, password) ||

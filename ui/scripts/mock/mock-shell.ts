@@ -1,65 +1,23 @@
 // A small in-memory imitation of the Gatehouse Tauri shell, for looking at the UI in a
-// browser (screenshots). It follows the command contract loosely; the real rules live in Rust.
+// browser (screenshots). It follows the command contract loosely and keeps no rule of its
+// own: presets, settings, password reports and the core's problem documents are replies
+// recorded from the real Rust core (./recorded.ts says how to re-record them).
 import type { AccountView } from "../../src/bindings/AccountView";
 import type { ApiTokenView } from "../../src/bindings/ApiTokenView";
+import type { PasswordContext } from "../../src/bindings/PasswordContext";
 import type { PasswordPolicy } from "../../src/bindings/PasswordPolicy";
-import type { PolicyReport } from "../../src/bindings/PolicyReport";
 import type { Problem } from "../../src/bindings/Problem";
 import type { Settings } from "../../src/bindings/Settings";
 import type { UserView } from "../../src/bindings/UserView";
 import type { AppState } from "../../src/bindings/AppState";
-import type { PresetInfo } from "../../src/bindings/PresetInfo";
 import type { RemoteProfileView } from "../../src/bindings/RemoteProfileView";
+import { DEFAULT_SETTINGS, passwordRefusal, PRESETS, recordedProblem, recordedReport, SUGGESTED_BLOCKED_DOMAINS } from "./recorded";
 
 type Args = Record<string, unknown>;
 
-const RECOMMENDED: PasswordPolicy = {
-  min_length: 12, max_length: 128, require_uppercase: false, require_lowercase: false, require_digit: false,
-  require_special: false, min_character_classes: 0, forbid_whitespace: false, forbid_personal_info: true,
-  min_strength_score: 3, forbid_common: true,
-};
-const PRESETS: PresetInfo[] = [
-  { preset: "recommended", label: "Recommended", policy: RECOMMENDED },
-  { preset: "nist80063b", label: "NIST SP 800-63B", policy: { ...RECOMMENDED, min_length: 8, min_strength_score: 0, forbid_personal_info: false } },
-  { preset: "seed000", label: "Seed 000 (8+, upper, lower, digit, special)", policy: { ...RECOMMENDED, min_length: 8, require_uppercase: true, require_lowercase: true, require_digit: true, require_special: true, min_strength_score: 0 } },
-  { preset: "seed001", label: "Seed 001 (8+, 3 of 4 classes)", policy: { ...RECOMMENDED, min_length: 8, min_character_classes: 3, min_strength_score: 0 } },
-];
-const COMMON = new Set(["password", "password1", "123456", "12345678", "qwerty", "letmein", "admin123", "welcome1"]);
-
-function problem(status: number, code: Problem["code"], title: string, detail: string, errors: Problem["errors"] = []): Problem {
-  return { type: `https://gatehouse.dev/problems/${code}`, title, status, detail, code, errors };
-}
-
-function evaluate(candidate: string, ctx: Record<string, string | null>, p: PasswordPolicy): PolicyReport {
-  const classes = [/[A-Z]/, /[a-z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(candidate)).length;
-  let score = Math.min(4, Math.floor(candidate.length / 4) + (classes >= 3 ? 1 : 0) - 1);
-  if (COMMON.has(candidate.toLowerCase())) score = 0;
-  score = Math.max(0, score);
-  const personal = Object.values(ctx).filter((v): v is string => !!v && v.length >= 3).map((v) => v.split("@")[0]!.toLowerCase());
-  const rules: PolicyReport["rules"] = [
-    { rule: "min_length", passed: candidate.length >= p.min_length, message: `At least ${p.min_length} characters` },
-    { rule: "max_length", passed: candidate.length <= p.max_length, message: `At most ${p.max_length} characters` },
-  ];
-  if (p.require_uppercase) rules.push({ rule: "uppercase", passed: /[A-Z]/.test(candidate), message: "An uppercase letter" });
-  if (p.require_lowercase) rules.push({ rule: "lowercase", passed: /[a-z]/.test(candidate), message: "A lowercase letter" });
-  if (p.require_digit) rules.push({ rule: "digit", passed: /\d/.test(candidate), message: "A digit" });
-  if (p.require_special) rules.push({ rule: "special", passed: /[^A-Za-z0-9]/.test(candidate), message: "A special character" });
-  if (p.min_character_classes > 0) rules.push({ rule: "character_classes", passed: classes >= p.min_character_classes, message: `At least ${p.min_character_classes} of: uppercase, lowercase, digits, special characters` });
-  if (p.forbid_whitespace) rules.push({ rule: "no_whitespace", passed: !/\s/.test(candidate), message: "No spaces" });
-  if (p.forbid_personal_info) rules.push({ rule: "no_personal_info", passed: !personal.some((x) => candidate.toLowerCase().includes(x)), message: "Does not contain your name, username or email" });
-  if (p.forbid_common) rules.push({ rule: "not_common", passed: !COMMON.has(candidate.toLowerCase()), message: "Not a commonly used password" });
-  if (p.min_strength_score > 0) rules.push({ rule: "min_strength", passed: score >= p.min_strength_score, message: `Hard to guess (strength ${p.min_strength_score} of 4 or more)` });
-  const crack = ["less than a second", "5 minutes", "3 days", "12 years", "centuries"][score]!;
-  return {
-    passed: rules.every((r) => r.passed),
-    rules,
-    strength: {
-      score,
-      crack_time: crack,
-      warning: score <= 1 && candidate.length > 0 ? (COMMON.has(candidate.toLowerCase()) ? "This is a very common password." : "Short passwords are easy to guess.") : null,
-      suggestions: score <= 2 ? ["Add another word or two. Uncommon words are better."] : [],
-    },
-  };
+/** A reply of the shell itself (not of the core), for what only the mock makes up. */
+function problem(status: number, code: Problem["code"], title: string, detail: string): Problem {
+  return { type: `urn:gatehouse:problem:${code}`, title, status, detail, code, errors: [] };
 }
 
 let seq = 0;
@@ -75,10 +33,7 @@ function makeUser(over: Partial<UserView>): UserView {
 }
 
 export function installMockShell(scenario: string): void {
-  const settings: Settings = {
-    password_policy: { ...RECOMMENDED }, access_token_minutes: 60, api_token_days: 90, api_token_max_days: 365, lockout_threshold: 5, lockout_minutes: 15,
-    blocked_email_domains: ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"],
-  };
+  const settings: Settings = structuredClone(DEFAULT_SETTINGS);
   const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
   const users: UserView[] = [];
   const accounts: AccountView[] = [];
@@ -115,13 +70,10 @@ export function installMockShell(scenario: string): void {
 
   const secret = (p: string) => `${p}_${Array.from({ length: 40 }, () => "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"[Math.floor(Math.random() * 57)]).join("")}`;
   const needSession = () => {
-    if (!state.session) throw problem(401, "unauthenticated", "Not signed in", "Sign in first.");
+    if (!state.session) throw recordedProblem("not_signed_in");
   };
-  const policyFails = (pw: string, ctx: Record<string, string | null>) => {
-    const r = evaluate(pw, ctx, settings.password_policy);
-    const out: Problem["errors"] = r.rules.filter((x) => !x.passed).map((x) => ({ field: "password", code: x.rule, message: x.message }));
-    return out;
-  };
+  /** The core's refusal of a password under the policy in force, if it refuses it. */
+  const refusal = (pw: string, ctx: PasswordContext) => passwordRefusal(recordedReport(pw, ctx, settings.password_policy));
 
   const handlers: Record<string, (a: Args) => unknown> = {
     app_state: () => structuredClone(state),
@@ -137,14 +89,17 @@ export function installMockShell(scenario: string): void {
     },
     connect_remote: () => { throw problem(503, "internal", "Cannot connect", "The database server refused the connection."); },
     disconnect: () => { state.connection = null; state.session = null; return structuredClone(state); },
-    policy_presets: () => PRESETS,
-    suggested_blocked_domains: () => ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com"],
-    evaluate_password: (a) => { const c = a.candidate as { password: string; context: Record<string, string | null> | null; policy: PasswordPolicy | null }; return evaluate(c.password, c.context ?? {}, c.policy ?? settings.password_policy); },
+    policy_presets: () => structuredClone(PRESETS),
+    suggested_blocked_domains: () => [...SUGGESTED_BLOCKED_DOMAINS],
+    evaluate_password: (a) => {
+      const c = a.candidate as { password: string; context: PasswordContext | null; policy: PasswordPolicy | null };
+      return recordedReport(c.password, c.context, c.policy ?? settings.password_policy);
+    },
     setup: (a) => {
       const r = a.request as { organization: string; first_name: string; last_name: string | null; username: string | null; email: string; password: string; password_policy: PasswordPolicy | null };
       if (r.password_policy) settings.password_policy = r.password_policy;
-      const errs = policyFails(r.password, { username: r.username, email: r.email, first_name: r.first_name, last_name: r.last_name });
-      if (errs.length) throw problem(422, "validation_failed", "Validation failed", "The password does not meet the policy.", errs);
+      const refused = refusal(r.password, { username: r.username, email: r.email, first_name: r.first_name, last_name: r.last_name });
+      if (refused) throw refused;
       const admin = makeUser({ username: r.username ?? r.email.split("@")[0]!, email: r.email, first_name: r.first_name, last_name: r.last_name, roles: ["admin"] });
       users.push(admin);
       accounts.push({ ...org, name: r.organization, created_at: now() });
@@ -155,7 +110,7 @@ export function installMockShell(scenario: string): void {
     sign_in: (a) => {
       const r = a.request as { login: string; password: string };
       const u = users.find((x) => x.username === r.login || x.email === r.login);
-      if (!u || r.password === "wrong") throw problem(401, "invalid_credentials", "Sign-in failed", "Wrong username or password.");
+      if (!u || r.password === "wrong") throw recordedProblem("sign_in_failed");
       state.session = { user: u, must_change_password: u.must_change_password, expires_at: new Date(Date.now() + 3600_000).toISOString() };
       return state.session;
     },
@@ -170,12 +125,12 @@ export function installMockShell(scenario: string): void {
       const limit = q.limit ?? 25;
       return { items: all.slice(start, start + limit), total: all.length, next_cursor: start + limit < all.length ? String(start + limit) : null };
     },
-    get_user: (a) => users.find((u) => u.id === a.id) ?? (() => { throw problem(404, "not_found", "Not found", "No such user."); })(),
+    get_user: (a) => users.find((u) => u.id === a.id) ?? (() => { throw recordedProblem("no_such_user"); })(),
     create_user: (a) => {
       const r = a.request as UserView & { password: string };
-      const errs = policyFails(r.password, { username: r.username, email: r.email, first_name: r.first_name, last_name: r.last_name });
-      if (users.some((u) => u.username === r.username)) errs.push({ field: "username", code: "taken", message: "This username is already taken." });
-      if (errs.length) throw problem(422, "validation_failed", "Validation failed", "Some fields are not valid.", errs);
+      const refused = refusal(r.password, { username: r.username, email: r.email, first_name: r.first_name, last_name: r.last_name });
+      if (refused) throw refused;
+      if (users.some((u) => u.username === r.username)) throw recordedProblem("username_taken");
       const u = makeUser({ ...r, roles: r.roles ?? ["viewer"], status: r.status ?? "active" });
       users.unshift(u);
       return u;
@@ -210,8 +165,8 @@ export function installMockShell(scenario: string): void {
     revoke_api_token: (a) => { const t = tokens.find((x) => x.id === a.id)!; t.state = "revoked"; t.revoked_at = now(); return t; },
     get_settings: () => structuredClone(settings),
     update_settings: (a) => {
+      // Taken as sent: the UI's own range checks run first, and the core is the judge.
       const s = a.settings as Settings;
-      if (s.password_policy.min_length > s.password_policy.max_length) throw problem(422, "validation_failed", "Validation failed", "Some settings are not valid.", [{ field: "password_policy.min_length", code: "range", message: "Must not exceed the maximum length." }]);
       Object.assign(settings, s);
       return structuredClone(settings);
     },

@@ -1,7 +1,8 @@
+import { ROLES } from "../bindings/constants";
 import type { Role } from "../bindings/Role";
 
-/** The roles an admin can give, in the order they are offered. */
-const ROLE_CHOICES: readonly Role[] = ["viewer", "editor", "admin"];
+/** Every role an admin can give, offered from the least privileged up (Rust lists admin first). */
+const ROLE_CHOICES: readonly Role[] = [...ROLES].reverse();
 
 type Props = {
   roles: Role[];

@@ -1,13 +1,12 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
+import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import type { AccountCreated } from "../bindings/AccountCreated";
-import type { AccountView } from "../bindings/AccountView";
-import type { Page } from "../bindings/Page";
-import type { Problem } from "../bindings/Problem";
 import { Field, FormError } from "../components/Field";
 import { PasswordField } from "../components/PasswordField";
 import { SecretDialog } from "../components/SecretBox";
+import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useSubmit } from "../hooks/useSubmit";
 import { formatDateTime, fullName, newKey, orNull } from "../lib/format";
 import { passwordReady } from "../lib/password";
 
@@ -16,27 +15,9 @@ const PAGE_SIZE = 25;
 export function AccountsScreen() {
   const [creating, setCreating] = useState(false);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<Page<AccountView> | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [created, setCreated] = useState<AccountCreated | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
-
-  useEffect(() => {
-    if (creating) return;
-    let live = true;
-    api.listAccounts({ limit: PAGE_SIZE, offset }).then(
-      (p) => {
-        if (!live) return;
-        setPage(p);
-        setProblem(null);
-      },
-      (e: unknown) => live && setProblem(toProblem(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [offset, creating, reload]);
+  const { data: page, problem, reload } = useLoad(() => api.listAccounts({ limit: PAGE_SIZE, offset }), [offset], { enabled: !creating });
 
   if (creating) {
     return (
@@ -48,7 +29,7 @@ export function AccountsScreen() {
           setSecret(r.initial_token_secret);
           setCreating(false);
           setOffset(0);
-          setReload((n) => n + 1);
+          reload();
         }}
       />
     );
@@ -151,8 +132,7 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
   const [lastName, setLastName] = useState("");
   const [password, setPassword] = useState("");
   const [tokenName, setTokenName] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, errors: errs, run } = useSubmit();
   // One key per form: a retry after a lost reply gets the same account back, not a second one.
   const [key] = useState(newKey);
 
@@ -161,16 +141,13 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
     { username: orNull(username), email: orNull(email), first_name: orNull(firstName), last_name: orNull(lastName) },
     null,
   );
-  const errs = fieldErrors(problem);
   const ready = name.trim() !== "" && username.trim() !== "" && passwordReady(report, password);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ready || busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const r = await api.createAccount(
+    const r = await run(() =>
+      api.createAccount(
         {
           name: name.trim(),
           plan: orNull(plan),
@@ -183,13 +160,11 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
           token_name: orNull(tokenName),
         },
         key,
-      );
-      setPassword("");
-      onCreated(r);
-    } catch (err) {
-      setProblem(toProblem(err));
-      setBusy(false);
-    }
+      ),
+    );
+    if (!r) return;
+    setPassword("");
+    onCreated(r);
   }
 
   return (

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
-import type { Problem } from "../bindings/Problem";
+import { api, toProblem } from "../api/client";
 import { Field, FormError } from "../components/Field";
 import { PasswordField } from "../components/PasswordField";
 import { passwordReady } from "../lib/password";
 import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 
 /**
@@ -17,35 +17,26 @@ export function ChangePasswordScreen({ forced = true, onClose }: { forced?: bool
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, errors: errs, run, setProblem } = useSubmit();
   const [done, setDone] = useState(false);
   const report = usePasswordReport(
     next,
     { username: user?.username ?? null, email: user?.email ?? null, first_name: user?.first_name ?? null, last_name: user?.last_name ?? null },
     null,
   );
-  const errs = fieldErrors(problem);
   const ready = current !== "" && passwordReady(report, next, confirm);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ready) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const session = await api.changePassword({ current_password: current, new_password: next });
-      setCurrent("");
-      setNext("");
-      setConfirm("");
-      setState({ ...state, session });
-      setBusy(false);
-      setDone(!forced);
-      void refresh();
-    } catch (err) {
-      setProblem(toProblem(err));
-      setBusy(false);
-    }
+    const session = await run(() => api.changePassword({ current_password: current, new_password: next }));
+    if (!session) return;
+    setCurrent("");
+    setNext("");
+    setConfirm("");
+    setState({ ...state, session });
+    setDone(!forced);
+    void refresh();
   }
 
   async function signOut() {

@@ -1,19 +1,23 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
+import { useState, type FormEvent } from "react";
+import { api, fieldErrors } from "../api/client";
+import { TLS_MODES } from "../bindings/constants";
 import type { ConnectionTest } from "../bindings/ConnectionTest";
 import type { RemoteProfile } from "../bindings/RemoteProfile";
 import type { RemoteProfileView } from "../bindings/RemoteProfileView";
-import type { Problem } from "../bindings/Problem";
 import type { TlsMode } from "../bindings/TlsMode";
 import { Field, FormError } from "../components/Field";
+import { useLoad } from "../hooks/useLoad";
+import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 
-const TLS_MODES: { value: TlsMode; label: string }[] = [
-  { value: "verify-full", label: "Require TLS and verify the server (recommended)" },
-  { value: "require", label: "Require TLS, do not verify the server" },
-  { value: "prefer", label: "Prefer TLS, fall back to none" },
-  { value: "disable", label: "No TLS" },
-];
+/** How each TLS mode (every one Rust has: TLS_MODES) is offered. */
+const TLS_LABELS: Record<TlsMode, string> = {
+  "verify-full": "Require TLS and verify the server (recommended)",
+  require: "Require TLS, do not verify the server",
+  prefer: "Prefer TLS, fall back to none",
+  disable: "No TLS",
+};
+const NO_PROFILES: RemoteProfileView[] = [];
 
 /** What each mode short of verify-full leaves open, shown beside the choice. */
 const TLS_WARNINGS: Partial<Record<TlsMode, string>> = {
@@ -49,24 +53,16 @@ const EMPTY: Form = {
 
 export function ConnectScreen() {
   const { setState } = useApp();
-  const [busy, setBusy] = useState<"local" | "test" | "remote" | null>(null);
-  const [localProblem, setLocalProblem] = useState<Problem | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const local = useSubmit();
+  // Testing and connecting share the remote form's one problem: each clears the other's.
+  const testing = useSubmit();
+  const connecting = useSubmit();
+  const busy = local.busy ? "local" : testing.busy ? "test" : connecting.busy ? "remote" : null;
+  const problem = testing.problem ?? connecting.problem;
   const [test, setTest] = useState<ConnectionTest | null>(null);
-  const [profiles, setProfiles] = useState<RemoteProfileView[]>([]);
+  const profiles = useLoad(() => api.savedProfiles(), []).data ?? NO_PROFILES;
   const [form, setForm] = useState<Form>(EMPTY);
   const [savedPassword, setSavedPassword] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    api.savedProfiles().then(
-      (p) => live && setProfiles(p),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const errs = fieldErrors(problem);
   const portNumber = Number(form.port);
@@ -91,40 +87,23 @@ export function ConnectScreen() {
   }
 
   async function connectLocal() {
-    setBusy("local");
-    setLocalProblem(null);
-    try {
-      setState(await api.connectLocal());
-    } catch (e) {
-      setLocalProblem(toProblem(e));
-      setBusy(null);
-    }
+    const next = await local.run(() => api.connectLocal());
+    if (next) setState(next);
   }
 
   async function testRemote() {
-    setBusy("test");
-    setProblem(null);
+    connecting.setProblem(null);
     setTest(null);
-    try {
-      setTest(await api.testRemote(profile()));
-    } catch (e) {
-      setProblem(toProblem(e));
-    } finally {
-      setBusy(null);
-    }
+    const result = await testing.run(() => api.testRemote(profile()));
+    if (result) setTest(result);
   }
 
   async function connectRemote(e: FormEvent) {
     e.preventDefault();
     if (!remoteReady) return;
-    setBusy("remote");
-    setProblem(null);
-    try {
-      setState(await api.connectRemote(profile()));
-    } catch (err) {
-      setProblem(toProblem(err));
-      setBusy(null);
-    }
+    testing.setProblem(null);
+    const next = await connecting.run(() => api.connectRemote(profile()));
+    if (next) setState(next);
   }
 
   function fillFromProfile(p: RemoteProfileView) {
@@ -140,7 +119,8 @@ export function ConnectScreen() {
     });
     setSavedPassword(p.has_saved_password);
     setTest(null);
-    setProblem(null);
+    testing.setProblem(null);
+    connecting.setProblem(null);
   }
 
   return (
@@ -153,7 +133,7 @@ export function ConnectScreen() {
         <section className="card" aria-labelledby="local-h">
           <h2 id="local-h">Local database</h2>
           <p>A database file in this computer's application data folder. Nothing to configure.</p>
-          <FormError problem={localProblem} />
+          <FormError problem={local.problem} />
           <button
             type="button"
             className="primary big"
@@ -221,8 +201,8 @@ export function ConnectScreen() {
                   data-testid="remote-tls"
                 >
                   {TLS_MODES.map((m) => (
-                    <option key={m.value} value={m.value}>
-                      {m.label}
+                    <option key={m} value={m}>
+                      {TLS_LABELS[m]}
                     </option>
                   ))}
                 </select>

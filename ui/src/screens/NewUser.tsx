@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
-import type { Problem } from "../bindings/Problem";
+import { api } from "../api/client";
 import type { Role } from "../bindings/Role";
 import type { UserStatus } from "../bindings/UserStatus";
 import type { UserView } from "../bindings/UserView";
@@ -8,6 +7,7 @@ import { Field, FormError } from "../components/Field";
 import { PasswordField } from "../components/PasswordField";
 import { passwordReady } from "../lib/password";
 import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useSubmit } from "../hooks/useSubmit";
 import { orNull } from "../lib/format";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 
@@ -28,15 +28,13 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
   const [roles, setRoles] = useState<Role[]>(["viewer"]);
   const [status, setStatus] = useState<UserStatus>("active");
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, errors: errs, run } = useSubmit();
 
   const report = usePasswordReport(
     password,
     { username: orNull(username), email: orNull(email), first_name: orNull(firstName), last_name: orNull(lastName) },
     null,
   );
-  const errs = fieldErrors(problem);
   // Admins sign in by email too, so they need one; other users may go without (seed 004).
   const emailNeeded = admin || roles.includes("admin");
   const ready =
@@ -48,18 +46,16 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ready || busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const user = admin
-        ? await api.createAdmin({
+    const user = await run(() =>
+      admin
+        ? api.createAdmin({
             email: email.trim(),
             password,
             username: orNull(username),
             first_name: orNull(firstName),
             last_name: orNull(lastName),
           })
-        : await api.createUser({
+        : api.createUser({
             username: username.trim(),
             email: orNull(email),
             password,
@@ -70,13 +66,11 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
             status,
             preferences: null,
             account_id: null,
-          });
-      setPassword("");
-      onCreated(user);
-    } catch (err) {
-      setProblem(toProblem(err));
-      setBusy(false);
-    }
+          }),
+    );
+    if (!user) return;
+    setPassword("");
+    onCreated(user);
   }
 
   const fieldNames = new Set(["username", "email", "password", "first_name", "last_name", "business_role", "roles", "status"]);

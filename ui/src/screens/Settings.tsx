@@ -1,13 +1,14 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
+import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import type { PresetInfo } from "../bindings/PresetInfo";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
-import type { Problem } from "../bindings/Problem";
 import type { Settings } from "../bindings/Settings";
 import { Field, FormError } from "../components/Field";
 import { PasswordFeedback } from "../components/PasswordFeedback";
 import { PolicyEditor } from "../components/PolicyEditor";
+import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 import { localPolicyErrors, policyErrors, rangeError } from "../lib/password";
 
@@ -31,6 +32,7 @@ const RANGES: Record<keyof Numbers, { min: number; max: number }> = {
 };
 
 const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
+const NO_PRESETS: PresetInfo[] = [];
 
 function localNumberErrors(nums: Numbers, unlimited: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -53,45 +55,34 @@ export function SettingsScreen() {
   const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
   // The last policy without a local error: what the preview is checked against meanwhile.
   const [checkedPolicy, setCheckedPolicy] = useState<PasswordPolicy | null>(null);
-  const [presets, setPresets] = useState<PresetInfo[]>([]);
   const [nums, setNums] = useState<Numbers | null>(null);
   // No limit on API token lifetime: tokens that never expire may be made.
   const [unlimited, setUnlimited] = useState(false);
   const [domains, setDomains] = useState("");
   const [preview, setPreview] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
+  const { busy, problem, errors: errs, run } = useSubmit();
 
-  useEffect(() => {
-    let live = true;
-    Promise.all([api.getSettings(), api.getPreferences(), api.policyPresets()]).then(
-      ([s, prefs, p]) => {
-        if (!live) return;
-        setLoaded(s);
-        setPolicy(s.password_policy);
-        setCheckedPolicy(s.password_policy);
-        setPresets(p);
-        setDomains(s.blocked_email_domains.join("\n"));
-        setUnlimited(s.api_token_max_days === null);
-        setNums({
-          access_token_minutes: String(s.access_token_minutes),
-          api_token_days: String(s.api_token_days),
-          api_token_max_days: String(s.api_token_max_days ?? 365),
-          lockout_threshold: String(s.lockout_threshold),
-          lockout_minutes: String(s.lockout_minutes),
-          clipboard_clear_seconds: String(prefs.clipboard_clear_seconds),
-        });
-      },
-      (e: unknown) => live && setProblem(toProblem(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const load = useLoad(() => Promise.all([api.getSettings(), api.getPreferences(), api.policyPresets()]), [], {
+    onLoad: ([s, prefs]) => {
+      setLoaded(s);
+      setPolicy(s.password_policy);
+      setCheckedPolicy(s.password_policy);
+      setDomains(s.blocked_email_domains.join("\n"));
+      setUnlimited(s.api_token_max_days === null);
+      setNums({
+        access_token_minutes: String(s.access_token_minutes),
+        api_token_days: String(s.api_token_days),
+        api_token_max_days: String(s.api_token_max_days ?? 365),
+        lockout_threshold: String(s.lockout_threshold),
+        lockout_minutes: String(s.lockout_minutes),
+        clipboard_clear_seconds: String(prefs.clipboard_clear_seconds),
+      });
+    },
+  });
+  const presets = load.data?.[2] ?? NO_PRESETS;
 
   const previewReport = usePasswordReport(preview, NO_CONTEXT, checkedPolicy);
-  const errs = fieldErrors(problem);
   const pErrs = policyErrors(errs);
 
   // First line of defence only: nothing the shell would refuse unexplained is sent.
@@ -102,10 +93,8 @@ export function SettingsScreen() {
   async function save(e: FormEvent) {
     e.preventDefault();
     if (!nums || !policy || !loaded || !localOk) return;
-    setBusy(true);
-    setProblem(null);
     setSaved(false);
-    try {
+    await run(async () => {
       // This computer's preference first: its range is checked above, so it is not what
       // fails; if the instance's settings are then refused, saving again repeats it harmlessly.
       await api.setPreferences({ clipboard_clear_seconds: Number(nums.clipboard_clear_seconds) });
@@ -124,18 +113,14 @@ export function SettingsScreen() {
       setDomains(updated.blocked_email_domains.join("\n"));
       setSaved(true);
       await refresh();
-    } catch (err) {
-      setProblem(toProblem(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!nums || !policy) {
     return (
       <section>
         <h1>Settings</h1>
-        {problem ? <FormError problem={problem} /> : <p className="muted">Loading…</p>}
+        {load.problem ? <FormError problem={load.problem} /> : <p className="muted">Loading…</p>}
       </section>
     );
   }

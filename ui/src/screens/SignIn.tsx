@@ -1,32 +1,23 @@
 import { useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
-import type { Problem } from "../bindings/Problem";
+import { api, toProblem } from "../api/client";
 import { Field, FormError } from "../components/Field";
+import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 
 export function SignInScreen() {
   const { state, refresh, setState } = useApp();
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const errs = fieldErrors(problem);
+  const { busy, problem, errors: errs, run, setProblem } = useSubmit();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      const session = await api.signIn({ login: login.trim(), password });
-      setPassword("");
-      // Show the signed-in app at once, then take the shell's full state.
-      setState({ ...state, session });
-      void refresh();
-    } catch (err) {
-      setProblem(toProblem(err));
-      setPassword("");
-      setBusy(false);
-    }
+    const session = await run(() => api.signIn({ login: login.trim(), password }));
+    setPassword("");
+    if (!session) return;
+    // Show the signed-in app at once, then take the shell's full state.
+    setState({ ...state, session });
+    void refresh();
   }
 
   async function disconnect() {

@@ -1,12 +1,13 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
+import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import type { ApiTokenView } from "../bindings/ApiTokenView";
 import type { IssuedApiToken } from "../bindings/IssuedApiToken";
-import type { Problem } from "../bindings/Problem";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { Field, FormError } from "../components/Field";
 import { SecretDialog } from "../components/SecretBox";
+import { useLoad } from "../hooks/useLoad";
+import { useSubmit } from "../hooks/useSubmit";
 import { formatDate, formatDateTime } from "../lib/format";
 
 /** The instance's lifetime limit: days, `null` for none, `undefined` while unknown (the core judges). */
@@ -19,54 +20,21 @@ function createdByOther(t: ApiTokenView): string | null {
 }
 
 export function TokensScreen() {
-  const [tokens, setTokens] = useState<ApiTokenView[] | null>(null);
-  const [limit, setLimit] = useState<Limit>(undefined);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const list = useLoad(() => api.listApiTokens({ user_id: null }).then((t) => t.items), []);
+  // Only to offer what the core will accept; without it the core still judges.
+  const limits = useLoad(() => api.getSettings(), []);
+  const limit: Limit = limits.data ? limits.data.api_token_max_days : undefined;
+  const revocation = useSubmit();
+  const tokens = list.data;
+  const problem = revocation.problem ?? list.problem;
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedApiToken | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [reload, setReload] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    api.listApiTokens({ user_id: null }).then(
-      (t) => {
-        if (!live) return;
-        setTokens(t.items);
-        setProblem(null);
-      },
-      (e: unknown) => live && setProblem(toProblem(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [reload]);
-
-  useEffect(() => {
-    let live = true;
-    // Only to offer what the core will accept; without it the core still judges.
-    api.getSettings().then(
-      (s) => live && setLimit(s.api_token_max_days),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
 
   async function revoke(t: ApiTokenView) {
-    setBusy(true);
-    try {
-      const updated = await api.revokeApiToken(t.id);
-      setTokens((cur) => cur?.map((x) => (x.id === updated.id ? updated : x)) ?? null);
-      setProblem(null);
-    } catch (e) {
-      setProblem(toProblem(e));
-    } finally {
-      setBusy(false);
-      setRevoking(null);
-    }
+    const updated = await revocation.run(() => api.revokeApiToken(t.id));
+    if (updated) list.setData((cur) => cur?.map((x) => (x.id === updated.id ? updated : x)) ?? null);
+    setRevoking(null);
   }
 
   return (
@@ -149,7 +117,8 @@ export function TokensScreen() {
           onCreated={(t) => {
             setCreating(false);
             setIssued(t);
-            setReload((n) => n + 1);
+            revocation.setProblem(null);
+            list.reload();
           }}
         />
       )}
@@ -163,7 +132,7 @@ export function TokensScreen() {
           title={`Revoke “${revoking.name}”?`}
           confirmLabel="Revoke token"
           danger
-          busy={busy}
+          busy={revocation.busy}
           onCancel={() => setRevoking(null)}
           onConfirm={() => void revoke(revoking)}
         >
@@ -183,9 +152,7 @@ function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
   const [expiry, setExpiry] = useState<"default" | "days" | "never">("default");
   const [days, setDays] = useState("90");
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const errs = fieldErrors(problem);
+  const { busy, problem, errors: errs, run } = useSubmit();
   const maxDays = typeof limit === "number" ? limit : 3650;
   const neverAllowed = limit === null || limit === undefined;
   const daysOk = expiry !== "days" || (/^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= maxDays);
@@ -195,22 +162,16 @@ function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ready) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      onCreated(
-        await api.createApiToken({
-          name: name.trim(),
-          expires_in_days: expiry === "days" ? Number(days) : null,
-          never_expires: expiry === "never",
-          user_id: null,
-          current_password: expiry === "never" ? password : null,
-        }),
-      );
-    } catch (err) {
-      setProblem(toProblem(err));
-      setBusy(false);
-    }
+    const issued = await run(() =>
+      api.createApiToken({
+        name: name.trim(),
+        expires_in_days: expiry === "days" ? Number(days) : null,
+        never_expires: expiry === "never",
+        user_id: null,
+        current_password: expiry === "never" ? password : null,
+      }),
+    );
+    if (issued) onCreated(issued);
   }
 
   return (

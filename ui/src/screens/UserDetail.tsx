@@ -1,6 +1,5 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
-import type { Problem } from "../bindings/Problem";
+import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import type { Role } from "../bindings/Role";
 import type { UserStatus } from "../bindings/UserStatus";
 import type { UserView } from "../bindings/UserView";
@@ -8,7 +7,9 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { FormError } from "../components/Field";
 import { PasswordField } from "../components/PasswordField";
+import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useSubmit, type Submit } from "../hooks/useSubmit";
 import { passwordReady } from "../lib/password";
 import { SecretDialog } from "../components/SecretBox";
 import { useApp } from "../lib/app";
@@ -23,65 +24,44 @@ type Pending =
 
 export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const { session } = useApp();
-  const [user, setUser] = useState<UserView | null>(null);
   const [roles, setRoles] = useState<Role[]>([]);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { data: user, setData: setUser, problem: loadProblem } = useLoad(() => api.getUser(id), [id], { onLoad: (u) => setRoles(u.roles) });
+  const action = useSubmit();
+  // The reset dialog's own submission: its problem shows in the dialog.
+  const resetting = useSubmit();
+  const busy = action.busy || resetting.busy;
+  const problem = action.problem ?? loadProblem;
   const [pending, setPending] = useState<Pending>(null);
   const [temp, setTemp] = useState<string | null>(null);
   const [revoked, setRevoked] = useState<number | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    api.getUser(id).then(
-      (u) => {
-        if (!live) return;
-        setUser(u);
-        setRoles(u.roles);
-      },
-      (e: unknown) => live && setProblem(toProblem(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id]);
-
-  async function run(action: () => Promise<UserView>, done: string) {
-    setBusy(true);
-    setProblem(null);
+  async function run(fn: () => Promise<UserView>, done: string) {
     setFlash(null);
-    try {
-      const u = await action();
-      setUser(u);
-      setRoles(u.roles);
-      setFlash(done);
-    } catch (e) {
-      setProblem(toProblem(e));
-    } finally {
-      setBusy(false);
-      setPending(null);
-    }
+    const u = await action.run(fn);
+    setPending(null);
+    if (!u) return;
+    setUser(u);
+    setRoles(u.roles);
+    setFlash(done);
   }
 
-  /** Resets to `chosen`, or to a generated password when null. Returns the Problem, if any. */
-  async function reset(chosen: string | null): Promise<Problem | null> {
-    setBusy(true);
-    setProblem(null);
+  /** Resets to `chosen`, or to a generated password when null (a failure shows in the dialog). */
+  async function reset(chosen: string | null) {
+    action.setProblem(null);
     setFlash(null);
-    try {
-      const r = await api.resetUserPassword(id, { temporary_password: chosen });
-      setUser(r.user);
-      setRevoked(r.revoked_api_tokens);
-      if (r.temporary_password) setTemp(r.temporary_password);
-      setFlash(`Password reset. The user must choose a new one at the next sign-in. ${revokedText(r.revoked_api_tokens)}`);
-      setPending(null);
-      return null;
-    } catch (e) {
-      return toProblem(e);
-    } finally {
-      setBusy(false);
-    }
+    const r = await resetting.run(() => api.resetUserPassword(id, { temporary_password: chosen }));
+    if (!r) return;
+    setUser(r.user);
+    setRevoked(r.revoked_api_tokens);
+    if (r.temporary_password) setTemp(r.temporary_password);
+    setFlash(`Password reset. The user must choose a new one at the next sign-in. ${revokedText(r.revoked_api_tokens)}`);
+    setPending(null);
+  }
+
+  function askReset() {
+    resetting.setProblem(null);
+    setPending({ kind: "reset" });
   }
 
   const self = session?.user.id === id;
@@ -186,7 +166,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
                   ? "This is you: change your own password with Change password in the sidebar."
                   : "Sets a temporary password, shown to you once. The user's sessions end, their API tokens are revoked, and they must choose a new password."}
               </p>
-              <button type="button" disabled={busy || self} onClick={() => setPending({ kind: "reset" })} data-testid="user-reset-password">
+              <button type="button" disabled={busy || self} onClick={askReset} data-testid="user-reset-password">
                 Reset to a temporary password
               </button>
             </div>
@@ -210,7 +190,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
         </ConfirmDialog>
       )}
       {pending?.kind === "reset" && user && (
-        <ResetPasswordDialog user={user} busy={busy} onCancel={() => setPending(null)} onReset={reset} />
+        <ResetPasswordDialog user={user} submit={resetting} onCancel={() => setPending(null)} onReset={reset} />
       )}
       {temp !== null && (
         <SecretDialog title="Temporary password" what="temporary password" secret={temp} onClose={() => setTemp(null)}>
@@ -232,28 +212,27 @@ function revokedText(count: number): string {
 
 type ResetProps = {
   user: UserView;
-  busy: boolean;
+  /** The reset's submission, run by `onReset`. */
+  submit: Submit;
   onCancel: () => void;
-  onReset: (chosen: string | null) => Promise<Problem | null>;
+  onReset: (chosen: string | null) => Promise<void>;
 };
 
 /** Reset to a generated temporary password (shown once afterwards) or to one the admin types. */
-function ResetPasswordDialog({ user, busy, onCancel, onReset }: ResetProps) {
+function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, onCancel, onReset }: ResetProps) {
   const [mode, setMode] = useState<"generate" | "choose">("generate");
   const [chosen, setChosen] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
   const report = usePasswordReport(
     mode === "choose" ? chosen : "",
     { username: user.username, email: user.email, first_name: user.first_name, last_name: user.last_name },
     null,
   );
   const ready = mode === "generate" || passwordReady(report, chosen);
-  const errs = fieldErrors(problem);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ready || busy) return;
-    setProblem(await onReset(mode === "choose" ? chosen : null));
+    await onReset(mode === "choose" ? chosen : null);
   }
 
   return (

@@ -1,11 +1,10 @@
 import { useEffect, useState } from "react";
-import { api, toProblem } from "../api/client";
-import type { Page } from "../bindings/Page";
-import type { Problem } from "../bindings/Problem";
+import { api } from "../api/client";
+import { ROLES, USER_STATUSES } from "../bindings/constants";
 import type { Role } from "../bindings/Role";
 import type { UserStatus } from "../bindings/UserStatus";
-import type { UserView } from "../bindings/UserView";
 import { FormError } from "../components/Field";
+import { useLoad } from "../hooks/useLoad";
 import { formatDateTime, fullName } from "../lib/format";
 import { NewUserForm } from "./NewUser";
 import { UserDetail } from "./UserDetail";
@@ -13,8 +12,6 @@ import { UserDetail } from "./UserDetail";
 const PAGE_SIZE = 25;
 /** How long "User X created." stays when the admin does nothing else. */
 const FLASH_MS = 8000;
-const ROLES: Role[] = ["admin", "editor", "viewer"];
-const STATUSES: UserStatus[] = ["active", "pending", "suspended", "deactivated"];
 
 type View = { kind: "list" } | { kind: "new-user" } | { kind: "new-admin" } | { kind: "detail"; id: string };
 
@@ -26,10 +23,6 @@ export function UsersScreen() {
   const [status, setStatus] = useState<UserStatus | "">("");
   // Cursors of the pages before the current one; the current page's own cursor last.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<Page<UserView> | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [reload, setReload] = useState(0);
   const [flash, setFlash] = useState<string | null>(null);
 
   // Search as one types, lightly debounced.
@@ -56,26 +49,14 @@ export function UsersScreen() {
   };
 
   const after = cursors[cursors.length - 1] ?? null;
-  useEffect(() => {
-    if (view.kind !== "list") return;
-    let live = true;
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setLoading(true);
-    api
-      .listUsers({ search: query || null, role: role || null, status: status || null, after, limit: PAGE_SIZE })
-      .then(
-        (p) => {
-          if (!live) return;
-          setPage(p);
-          setProblem(null);
-        },
-        (e: unknown) => live && setProblem(toProblem(e)),
-      )
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [query, role, status, after, view.kind, reload]);
+  const {
+    data: page,
+    problem,
+    loading,
+    reload,
+  } = useLoad(() => api.listUsers({ search: query || null, role: role || null, status: status || null, after, limit: PAGE_SIZE }), [query, role, status, after], {
+    enabled: view.kind === "list",
+  });
 
   if (view.kind === "new-user" || view.kind === "new-admin") {
     return (
@@ -95,7 +76,7 @@ export function UsersScreen() {
       <UserDetail
         id={view.id}
         onBack={() => {
-          setReload((r) => r + 1);
+          reload();
           go({ kind: "list" });
         }}
       />
@@ -172,7 +153,7 @@ export function UsersScreen() {
             data-testid="users-status"
           >
             <option value="">Any status</option>
-            {STATUSES.map((s) => (
+            {USER_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>

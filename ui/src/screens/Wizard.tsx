@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { api, fieldErrors, toProblem } from "../api/client";
+import { api, toProblem } from "../api/client";
 import type { PresetInfo } from "../bindings/PresetInfo";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
 import type { Problem } from "../bindings/Problem";
@@ -10,13 +10,16 @@ import { localPolicyErrors, passwordReady, policyErrors } from "../lib/password"
 import { PasswordFeedback } from "../components/PasswordFeedback";
 import { PolicyEditor } from "../components/PolicyEditor";
 import { SecretBox } from "../components/SecretBox";
+import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
+import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 import { formatDateTime, orNull } from "../lib/format";
 
 const STEPS = ["Organization", "First admin", "Password policy", "Review", "Done"] as const;
 const ADMIN_FIELDS = new Set(["first_name", "last_name", "username", "email", "password"]);
 const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
+const NO_PRESETS: PresetInfo[] = [];
 
 export function SetupWizard() {
   const { refresh, state, setState } = useApp();
@@ -28,44 +31,28 @@ export function SetupWizard() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [presets, setPresets] = useState<PresetInfo[]>([]);
   const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
   // The last policy without a local error: what passwords are checked against meanwhile.
   const [checkedPolicy, setCheckedPolicy] = useState<PasswordPolicy | null>(null);
   const [domains, setDomains] = useState<string | null>(null);
   const [preview, setPreview] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [presetsProblem, setPresetsProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, errors: errs, run, setProblem } = useSubmit();
   const [done, setDone] = useState<SetupDone | null>(null);
   const [saved, setSaved] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
-  useEffect(() => {
-    let live = true;
-    api.policyPresets().then(
-      (p) => {
-        if (!live) return;
-        setPresets(p);
-        const rec = p.find((x) => x.preset === "recommended") ?? p[0];
-        if (rec) {
-          setPolicy((cur) => cur ?? { ...rec.policy });
-          setCheckedPolicy((cur) => cur ?? { ...rec.policy });
-        }
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setPresetsProblem(toProblem(e));
-      },
-    );
-    api.suggestedBlockedDomains().then(
-      (d) => live && setDomains((cur) => cur ?? d.join("\n")),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { data: presetList, problem: presetsProblem } = useLoad(() => api.policyPresets(), [], {
+    onLoad: (p) => {
+      const rec = p.find((x) => x.preset === "recommended") ?? p[0];
+      if (rec) {
+        setPolicy((cur) => cur ?? { ...rec.policy });
+        setCheckedPolicy((cur) => cur ?? { ...rec.policy });
+      }
+    },
+  });
+  const presets = presetList ?? NO_PRESETS;
+  // Failing to load them leaves the field empty: the core then uses its own.
+  useLoad(() => api.suggestedBlockedDomains(), [], { onLoad: (d) => setDomains((cur) => cur ?? d.join("\n")) });
 
   // On a new step, focus goes to its first field (autoFocus) or, if none took it, its heading.
   const cardRef = useRef<HTMLDivElement>(null);
@@ -78,7 +65,6 @@ export function SetupWizard() {
   const adminReport = usePasswordReport(password, context, checkedPolicy);
   const previewReport = usePasswordReport(preview, NO_CONTEXT, checkedPolicy);
 
-  const errs = fieldErrors(problem);
   const pErrs = policyErrors(errs);
   const adminOk = firstName.trim() !== "" && email.trim() !== "" && passwordReady(adminReport, password, confirm);
   // A first line of defence; the core checks the policy again at setup.
@@ -98,39 +84,42 @@ export function SetupWizard() {
     setStep((s) => s + 1);
   }
 
+  /** Goes back to the first step with a field the core refused. */
+  function showProblem(p: Problem) {
+    const fields = p.errors.map((x) => x.field);
+    if (fields.includes("organization")) setStep(0);
+    else if (fields.some((f) => ADMIN_FIELDS.has(f))) setStep(1);
+    else if (fields.some((f) => f.startsWith("password_policy") || f === "blocked_email_domains")) setStep(2);
+  }
+
   async function finish(e: FormEvent) {
     e.preventDefault();
     if (!adminReport.passed || !policyOk) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const blocked = domains === null ? null : domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
-      const result = await api.setup(null, {
-        organization: org.trim(),
-        first_name: firstName.trim(),
-        last_name: orNull(lastName),
-        username: orNull(username),
-        email: email.trim(),
-        password,
-        password_policy: policy,
-        blocked_email_domains: blocked,
-        plan: null,
-      });
-      setPassword("");
-      setConfirm("");
-      setPreview("");
-      setDone(result);
-      setStep(4);
-    } catch (err) {
-      const p = toProblem(err);
-      setProblem(p);
-      const fields = p.errors.map((x) => x.field);
-      if (fields.includes("organization")) setStep(0);
-      else if (fields.some((f) => ADMIN_FIELDS.has(f))) setStep(1);
-      else if (fields.some((f) => f.startsWith("password_policy") || f === "blocked_email_domains")) setStep(2);
-    } finally {
-      setBusy(false);
-    }
+    const blocked = domains === null ? null : domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
+    const result = await run(() =>
+      api
+        .setup(null, {
+          organization: org.trim(),
+          first_name: firstName.trim(),
+          last_name: orNull(lastName),
+          username: orNull(username),
+          email: email.trim(),
+          password,
+          password_policy: policy,
+          blocked_email_domains: blocked,
+          plan: null,
+        })
+        .catch((err: unknown) => {
+          showProblem(toProblem(err));
+          throw err;
+        }),
+    );
+    if (!result) return;
+    setPassword("");
+    setConfirm("");
+    setPreview("");
+    setDone(result);
+    setStep(4);
   }
 
   const back = (

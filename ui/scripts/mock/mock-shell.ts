@@ -13,6 +13,8 @@ import type { AppState } from "../../src/bindings/AppState";
 import type { RemoteProfileView } from "../../src/bindings/RemoteProfileView";
 import { DEFAULT_SETTINGS, passwordRefusal, PRESETS, recordedProblem, recordedReport, SUGGESTED_BLOCKED_DOMAINS } from "./recorded";
 
+const MOCK_FINGERPRINT = "SHA256:" + "3F:A1:09:7C:5E:22:D4:8B:61:0E:F7:93:4A:C5:18:B2:7D:E0:36:99:52:AF:14:C8:6B:03:DE:71:8A:25:F4:90";
+
 type Args = Record<string, unknown>;
 
 /** A reply of the shell itself (not of the core), for what only the mock makes up. */
@@ -83,6 +85,10 @@ export function installMockShell(scenario: string): void {
       return structuredClone(state);
     },
     saved_profiles: () => profiles,
+    // The shell's own state for Gatehouse servers (no core reply involved).
+    saved_servers: () => [{ name: "Team server", url: "https://gatehouse.acme.internal:8443", fingerprint: MOCK_FINGERPRINT }],
+    contact_server: () => ({ fingerprint: MOCK_FINGERPRINT, trusted_by_system: false, initialized: true, organization: org.name }),
+    connect_server: () => { throw problem(502, "certificate_changed", "Certificate changed", "The certificate of gatehouse.acme.internal is not the one this profile trusts."); },
     test_remote: (a) => {
       const p = a.profile as { host: string };
       return p.host === "localhost" ? { ok: true, message: "Connected: PostgreSQL 17.2, database is empty." } : { ok: false, message: `Could not reach ${p.host}:5432 (connection refused).` };

@@ -9,6 +9,7 @@ import { Field, FormError } from "../components/Field";
 import { useLoad } from "../hooks/useLoad";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
+import { ServerConnect } from "./ServerConnect";
 
 /** How each TLS mode (every one Rust has: TLS_MODES) is offered. */
 const TLS_LABELS: Record<TlsMode, string> = {
@@ -130,6 +131,7 @@ export function ConnectScreen() {
         <p className="muted">Choose where this instance keeps its data.</p>
       </header>
       <div className="connect-grid">
+        <div className="connect-column">
         <section className="card" aria-labelledby="local-h">
           <h2 id="local-h">Local database</h2>
           <p>A database file in this computer's application data folder. Nothing to configure.</p>
@@ -145,8 +147,29 @@ export function ConnectScreen() {
           </button>
         </section>
 
+        <ServerConnect disabled={busy !== null} />
+        </div>
+
         <section className="card" aria-labelledby="remote-h">
-          <h2 id="remote-h">Remote PostgreSQL</h2>
+          <h2 id="remote-h">PostgreSQL (direct)</h2>
+          <p className="notice warn" data-testid="direct-trust">
+            Every admin's desktop holds the database password: anyone with it can change anything directly, also after
+            being suspended. For a small team whose admins all trust each other; teams use a Gatehouse server.
+          </p>
+          <details className="trust-model">
+            <summary>What each connection kind protects</summary>
+            <dl>
+              <dt>Local database</dt>
+              <dd>A file on this computer, yours alone (0600).</dd>
+              <dt>Gatehouse server</dt>
+              <dd>Only the server holds the database; each admin holds only their own sign-in, and Gatehouse's rules hold for everyone.</dd>
+              <dt>PostgreSQL (direct)</dt>
+              <dd>
+                Gatehouse's rules (roles, suspension, the password policy, the audit trail) hold for what is done through
+                Gatehouse, not against someone who uses the database password directly. Rotate it when an admin leaves.
+              </dd>
+            </dl>
+          </details>
           {profiles.length > 0 && (
             <div className="profiles">
               <p className="label">Saved connections</p>

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api } from "../api/client";
+import { SessionRenewal } from "../components/SessionRenewal";
 import { useApp } from "../lib/app";
 import { useClipboard } from "../lib/clipboard";
 import { fullName } from "../lib/format";
@@ -95,6 +96,7 @@ export function MainScreen() {
         {tab === "settings" && <SettingsScreen />}
         {tab === "password" && <ChangePasswordScreen forced={false} onClose={() => setTab("users")} />}
       </main>
+      <SessionRenewal />
     </div>
   );
 }

@@ -27,9 +27,9 @@ const state: AppState = {
   preferences: { clipboard_clear_seconds: 30 },
 };
 
-function renderWizard(refresh = vi.fn(() => Promise.resolve())) {
+function renderWizard(refresh = vi.fn(() => Promise.resolve()), shown: AppState = state) {
   render(
-    <AppContext.Provider value={{ state, setState: () => undefined, refresh, session: null }}>
+    <AppContext.Provider value={{ state: shown, setState: () => undefined, refresh, session: null }}>
       <ClipboardProvider>
         <SetupWizard />
       </ClipboardProvider>
@@ -179,5 +179,40 @@ describe("setup wizard", () => {
     const maxima = calls.filter((c) => c.command === "evaluate_password").map((c) => (c.args?.candidate as { policy: PasswordPolicy | null }).policy?.max_length);
     expect(maxima).toContain(128);
     expect(maxima.every((m) => m === undefined || m === 128)).toBe(true);
+  });
+
+  it("asks a Gatehouse server's setup code on the review step and says so beside it when it is wrong", async () => {
+    let codeTried: unknown[] = [];
+    onInvoke((cmd, args) => {
+      switch (cmd) {
+        case "policy_presets":
+          return Promise.resolve(presets);
+        case "suggested_blocked_domains":
+          return Promise.resolve([]);
+        case "evaluate_password":
+          return Promise.resolve(ALL_PASS);
+        case "setup":
+          codeTried = [...codeTried, args?.setup_code];
+          return Promise.reject(problem({ code: "unauthenticated", status: 401, title: "Unauthenticated", detail: "Send the setup code." }));
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    renderWizard(undefined, { ...state, connection: { kind: "server", label: "Team", detail: "https://gh.test/" } });
+    await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+    await userEvent.type(t("wizard-first-name"), "Julia");
+    await userEvent.type(t("wizard-email"), "julia@acme.test");
+    await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+    await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-42");
+    await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+    await userEvent.click(t("wizard-next"));
+    await userEvent.click(await screen.findByTestId("wizard-next"));
+
+    expect(await screen.findByTestId("wizard-setup-code")).toHaveFocus();
+    expect(t("wizard-finish")).toBeDisabled();
+    await userEvent.type(t("wizard-setup-code"), " abc123 ");
+    await userEvent.click(t("wizard-finish"));
+    expect(await screen.findByText("This is not the server's setup code.")).toBeInTheDocument();
+    expect(codeTried).toEqual(["abc123"]);
   });
 });

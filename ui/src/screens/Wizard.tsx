@@ -36,6 +36,9 @@ export function SetupWizard() {
   const [checkedPolicy, setCheckedPolicy] = useState<PasswordPolicy | null>(null);
   const [domains, setDomains] = useState<string | null>(null);
   const [preview, setPreview] = useState("");
+  // A Gatehouse server asks for the one-time code it printed; the in-process core none.
+  const needsCode = state.connection?.kind === "server";
+  const [setupCode, setSetupCode] = useState("");
   const { busy, problem, errors: errs, run, setProblem } = useSubmit();
   const [done, setDone] = useState<SetupDone | null>(null);
   const [saved, setSaved] = useState(false);
@@ -98,7 +101,7 @@ export function SetupWizard() {
     const blocked = domains === null ? null : domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
     const result = await run(() =>
       api
-        .setup(null, {
+        .setup(needsCode ? setupCode.trim() : null, {
           organization: org.trim(),
           first_name: firstName.trim(),
           last_name: orNull(lastName),
@@ -255,10 +258,27 @@ export function SetupWizard() {
                 Your password does not meet the policy you chose. Go back and change the password or the policy.
               </p>
             )}
-            <FormError problem={problem} />
+            {needsCode && (
+              <Field
+                label="Setup code"
+                value={setupCode}
+                onChange={setSetupCode}
+                testId="wizard-setup-code"
+                autoComplete="off"
+                hint="The one-time code gatehouse serve printed (journalctl -u gatehouse), also in its setup code file."
+                error={problem?.status === 401 ? "This is not the server's setup code." : undefined}
+                autoFocus
+              />
+            )}
+            <FormError problem={problem?.status === 401 && needsCode ? null : problem} />
             <div className="actions">
               {back}
-              <button type="submit" className="primary" data-testid="wizard-finish" disabled={busy || !adminReport.passed}>
+              <button
+                type="submit"
+                className="primary"
+                data-testid="wizard-finish"
+                disabled={busy || !adminReport.passed || (needsCode && setupCode.trim() === "")}
+              >
                 {busy ? "Setting up…" : "Create instance"}
               </button>
             </div>

@@ -19,7 +19,10 @@ pub fn on_both(args: TokenStream, item: TokenStream) -> TokenStream {
 
 fn expand(args: TokenStream2, mut test: ItemFn) -> syn::Result<TokenStream2> {
     if !args.is_empty() {
-        return Err(syn::Error::new(args.span(), "#[on_both] takes no arguments"));
+        return Err(syn::Error::new(
+            args.span(),
+            "#[on_both] takes no arguments",
+        ));
     }
     if test.sig.asyncness.is_none() {
         return Err(syn::Error::new(

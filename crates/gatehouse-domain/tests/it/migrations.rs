@@ -106,12 +106,24 @@ async fn migration_0006_keeps_every_user_token_and_reference(env: Env) {
     } else {
         TestDb::postgres().await
     };
-    let ids = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let ids = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
     match db.sqlite_path() {
         Some(path) => {
-            let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).create_if_missing(true).foreign_keys(true);
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .foreign_keys(true);
             let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-            migrator_before_0006("sqlite").await.run(&pool).await.unwrap();
+            migrator_before_0006("sqlite")
+                .await
+                .run(&pool)
+                .await
+                .unwrap();
             let mut c = pool.acquire().await.unwrap();
             seed_rows!(c, ids);
             // Closing waits for every connection to come back: this one first.
@@ -120,7 +132,11 @@ async fn migration_0006_keeps_every_user_token_and_reference(env: Env) {
         }
         None => {
             let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
-            migrator_before_0006("postgres").await.run(&pool).await.unwrap();
+            migrator_before_0006("postgres")
+                .await
+                .run(&pool)
+                .await
+                .unwrap();
             let mut c = pool.acquire().await.unwrap();
             seed_rows!(c, ids);
             // Closing waits for every connection to come back: this one first.
@@ -128,20 +144,56 @@ async fn migration_0006_keeps_every_user_token_and_reference(env: Env) {
             pool.close().await;
         }
     }
-    let gh = Gatehouse::connect_with_clock(&db.config(), Arc::new(MemorySecretStore::default()), env.clock.clone()).await.expect("0006 applies");
+    let gh = Gatehouse::connect_with_clock(
+        &db.config(),
+        Arc::new(MemorySecretStore::default()),
+        env.clock.clone(),
+    )
+    .await
+    .expect("0006 applies");
     gh.close().await;
-    assert_eq!((db.count("users").await, db.count("api_tokens").await), (2, 1));
-    assert_eq!(db.texts("select u.username from api_tokens t join users u on u.id = t.user_id").await, vec!["grace"]);
-    assert_eq!(db.texts("select c.username from users u join users c on c.id = u.created_by").await, vec!["ada"]);
-    assert_eq!(db.texts("select email_key from users order by username").await, vec!["ada@acme.example.com", "grace@acme.example.com"]);
+    assert_eq!(
+        (db.count("users").await, db.count("api_tokens").await),
+        (2, 1)
+    );
+    assert_eq!(
+        db.texts("select u.username from api_tokens t join users u on u.id = t.user_id")
+            .await,
+        vec!["grace"]
+    );
+    assert_eq!(
+        db.texts("select c.username from users u join users c on c.id = u.created_by")
+            .await,
+        vec!["ada"]
+    );
+    assert_eq!(
+        db.texts("select email_key from users order by username")
+            .await,
+        vec!["ada@acme.example.com", "grace@acme.example.com"]
+    );
     if db.is_sqlite() {
-        assert_eq!(db.count("pragma_foreign_key_check()").await, 0, "no reference left dangling");
-        assert_eq!(db.texts("select \"table\" from pragma_foreign_key_list('api_tokens') order by 1").await, vec!["accounts", "users", "users"]);
+        assert_eq!(
+            db.count("pragma_foreign_key_check()").await,
+            0,
+            "no reference left dangling"
+        );
+        assert_eq!(
+            db.texts("select \"table\" from pragma_foreign_key_list('api_tokens') order by 1")
+                .await,
+            vec!["accounts", "users", "users"]
+        );
         assert_eq!(db.texts("select name from pragma_index_list('users') where origin = 'c' or name = 'users_account' order by 1").await, vec!["users_account"]);
-        assert_eq!(db.count("pragma_index_list('users') where \"unique\" = 1 and origin = 'u'").await, 2, "username_key and email_key stay unique");
+        assert_eq!(
+            db.count("pragma_index_list('users') where \"unique\" = 1 and origin = 'u'")
+                .await,
+            2,
+            "username_key and email_key stay unique"
+        );
     }
     // Optional now, and still unique where given.
-    db.execute("update users set email = null, email_key = null where username = 'grace'").await;
-    db.execute("update users set email = null, email_key = null where username = 'ada'").await;
+    db.execute("update users set email = null, email_key = null where username = 'grace'")
+        .await;
+    db.execute("update users set email = null, email_key = null where username = 'ada'")
+        .await;
     assert_eq!(db.count("users where email_key is null").await, 2);
 }

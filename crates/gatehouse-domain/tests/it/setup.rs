@@ -28,7 +28,10 @@ async fn a_second_setup_fails_with_already_initialized_and_changes_nothing(env: 
     again.email = "someone@else.example.com".into();
     let error = env.gh.setup(again).await.unwrap_err();
     assert!(matches!(error, Error::AlreadyInitialized), "{error:?}");
-    assert_eq!(error.to_problem().detail, "the instance is already set up, please sign in");
+    assert_eq!(
+        error.to_problem().detail,
+        "the instance is already set up, please sign in"
+    );
     assert_eq!(env.db.snapshot().await, before);
 }
 
@@ -47,8 +50,19 @@ async fn setup_reports_every_invalid_field_at_once(env: Env) {
     };
     let error = env.gh.setup(request).await.unwrap_err();
     let fields: Vec<_> = codes(&error);
-    for expected in [("plan", "invalid"), ("organization", "required"), ("first_name", "too_short"), ("username", "invalid_characters"), ("email", "invalid"), ("password", "min_length"), ("password", "not_common")] {
-        assert!(fields.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} missing from {fields:?}");
+    for expected in [
+        ("plan", "invalid"),
+        ("organization", "required"),
+        ("first_name", "too_short"),
+        ("username", "invalid_characters"),
+        ("email", "invalid"),
+        ("password", "min_length"),
+        ("password", "not_common"),
+    ] {
+        assert!(
+            fields.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} missing from {fields:?}"
+        );
     }
     assert_eq!(env.db.count("instance").await, 0);
 }
@@ -58,7 +72,10 @@ async fn setup_refuses_blocked_consumer_email_domains_by_default(env: Env) {
     let mut request = env.setup_request();
     request.email = "ada@gmail.com".into();
     let error = env.gh.setup(request).await.unwrap_err();
-    assert_eq!(codes(&error), vec![("email".to_owned(), "blocked_domain".to_owned())]);
+    assert_eq!(
+        codes(&error),
+        vec![("email".to_owned(), "blocked_domain".to_owned())]
+    );
     let mut allowed = env.setup_request();
     allowed.email = "ada@gmail.com".into();
     allowed.blocked_email_domains = Some(vec![]);
@@ -83,7 +100,9 @@ async fn a_username_is_made_from_the_email_when_setup_gives_none(env: Env) {
     request.username = None;
     let done = env.gh.setup(request).await.unwrap();
     assert_eq!(done.admin.username, "ada");
-    env.sign_in("ada@zydro.example.com", ADMIN_PASSWORD).await.unwrap();
+    env.sign_in("ada@zydro.example.com", ADMIN_PASSWORD)
+        .await
+        .unwrap();
 }
 
 #[on_both]
@@ -98,10 +117,24 @@ async fn racing_setups_from_separate_connections_yield_exactly_one_instance(env:
     }
     let results = spawn_all(attempts).await;
     let winners = results.iter().filter(|r| r.is_ok()).count();
-    let refused = results.iter().filter(|r| matches!(r, Err(Error::AlreadyInitialized))).count();
-    assert_eq!((winners, refused), (1, 15), "{:?}", results.iter().filter_map(|r| r.as_ref().err()).collect::<Vec<_>>());
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(Error::AlreadyInitialized)))
+        .count();
+    assert_eq!(
+        (winners, refused),
+        (1, 15),
+        "{:?}",
+        results
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .collect::<Vec<_>>()
+    );
     for (table, count) in env.db.snapshot().await {
-        let expected = match table { "api_tokens" | "idempotency_keys" => 0, _ => 1 };
+        let expected = match table {
+            "api_tokens" | "idempotency_keys" => 0,
+            _ => 1,
+        };
         assert_eq!(count, expected, "{table}");
     }
 }

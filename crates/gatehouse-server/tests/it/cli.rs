@@ -43,7 +43,9 @@ async fn the_binary_reads_its_database_url_from_a_file(db: TestDb) {
     let mut code = None;
     let mut line = String::new();
     while code.is_none() && stdout.read_line(&mut line).unwrap() > 0 {
-        code = line.strip_prefix("setup code: ").map(|c| c.trim().to_owned());
+        code = line
+            .strip_prefix("setup code: ")
+            .map(|c| c.trim().to_owned());
         line.clear();
     }
     let code = code.expect("a setup code on stdout");
@@ -53,7 +55,10 @@ async fn the_binary_reads_its_database_url_from_a_file(db: TestDb) {
         address = entry["fields"]["address"].as_str().map(str::to_owned);
         line.clear();
     }
-    let base = format!("http://{}", address.expect("the listening address is logged"));
+    let base = format!(
+        "http://{}",
+        address.expect("the listening address is logged")
+    );
     let setup = reqwest::Client::new()
         .post(format!("{base}/api/v1/setup"))
         .header("X-Setup-Code", &code)

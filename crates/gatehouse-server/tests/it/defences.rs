@@ -51,7 +51,9 @@ async fn start_with_clock(db: TestDb) -> (App, Arc<ManualClock>) {
 }
 
 #[on_both]
-async fn forty_usernames_from_one_address_get_429_with_retry_after_once_the_burst_is_spent(db: TestDb) {
+async fn forty_usernames_from_one_address_get_429_with_retry_after_once_the_burst_is_spent(
+    db: TestDb,
+) {
     let (app, clock) = start_with_clock(db).await;
     app.set_up().await;
     let sprayer = client_from([127, 0, 0, 1]);
@@ -108,7 +110,9 @@ async fn a_throttled_address_is_refused_before_its_body_is_read(db: TestDb) {
         .send()
         .await
         .unwrap();
-    Resp::from(response).await.assert_problem(429, "too_many_requests");
+    Resp::from(response)
+        .await
+        .assert_problem(429, "too_many_requests");
 }
 
 #[on_both]
@@ -117,7 +121,9 @@ async fn password_evaluation_is_throttled_per_address_before_the_body_with_retry
     let (app, _clock) = start_with_clock(db).await;
     let client = client_from([127, 0, 0, 4]);
     let evaluate = |body: serde_json::Value| {
-        let request = client.post(app.url("/api/v1/password-policy/evaluate")).json(&body);
+        let request = client
+            .post(app.url("/api/v1/password-policy/evaluate"))
+            .json(&body);
         async move { Resp::from(request.send().await.unwrap()).await }
     };
     for _ in 0..20 {
@@ -139,7 +145,11 @@ async fn password_evaluation_is_throttled_per_address_before_the_body_with_retry
 #[on_both]
 async fn a_full_hashing_queue_answers_503_with_retry_after_while_healthz_stays_fast(db: TestDb) {
     let limits = Limits {
-        hashing: HashingLimits { concurrent: 1, queue: 2, max_wait: Duration::from_secs(30) },
+        hashing: HashingLimits {
+            concurrent: 1,
+            queue: 2,
+            max_wait: Duration::from_secs(30),
+        },
         ..Limits::default()
     };
     let app = start_with_limits(db, limits).await;
@@ -163,15 +173,27 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_while_healthz_stays_f
 
     let started = Instant::now();
     let refused = app
-        .post("/api/v1/sessions", None, json!({"login": "alice", "password": ADMIN_PASSWORD}))
+        .post(
+            "/api/v1/sessions",
+            None,
+            json!({"login": "alice", "password": ADMIN_PASSWORD}),
+        )
         .await;
     refused.assert_problem(503, "unavailable");
     assert!(retry_after(&refused) >= 1);
-    assert!(started.elapsed() < Duration::from_secs(1), "refused at once: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused at once: {:?}",
+        started.elapsed()
+    );
 
     let started = Instant::now();
     assert_eq!(app.get("/healthz", None).await.status, 200);
-    assert!(started.elapsed() < Duration::from_millis(500), "healthz took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "healthz took {:?}",
+        started.elapsed()
+    );
 
     drop(held);
     for request in queued {
@@ -183,7 +205,11 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_while_healthz_stays_f
 #[on_both]
 async fn a_request_that_waits_too_long_to_hash_gets_503(db: TestDb) {
     let limits = Limits {
-        hashing: HashingLimits { concurrent: 1, queue: 8, max_wait: Duration::from_millis(300) },
+        hashing: HashingLimits {
+            concurrent: 1,
+            queue: 8,
+            max_wait: Duration::from_millis(300),
+        },
         ..Limits::default()
     };
     let app = start_with_limits(db, limits).await;
@@ -191,7 +217,11 @@ async fn a_request_that_waits_too_long_to_hash_gets_503(db: TestDb) {
     let _held = app.state.hashing.turn().await.expect("a turn");
     let started = Instant::now();
     let response = app
-        .post("/api/v1/users", Some(&admin), json!({"username": "late", "email": "late@example.com", "password": GOOD_PASSWORD}))
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "late", "email": "late@example.com", "password": GOOD_PASSWORD}),
+        )
         .await;
     response.assert_problem(503, "unavailable");
     assert!(started.elapsed() >= Duration::from_millis(300));
@@ -206,7 +236,9 @@ async fn a_client_trickling_its_headers_is_disconnected_after_the_header_timeout
     let (mut reader, mut writer) = raw_connection(&app).await;
     let started = Instant::now();
     let trickle = tokio::spawn(async move {
-        writer.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await?;
+        writer
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await?;
         // One header byte every 100 ms, never finishing the headers.
         loop {
             writer.write_all(b"X").await?;
@@ -217,9 +249,15 @@ async fn a_client_trickling_its_headers_is_disconnected_after_the_header_timeout
     });
     let mut answer = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(5), reader.read_to_end(&mut answer)).await;
-    assert!(read.is_ok(), "the connection is still open after 5 s of trickling");
+    assert!(
+        read.is_ok(),
+        "the connection is still open after 5 s of trickling"
+    );
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(450), "closed too early: {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(450),
+        "closed too early: {elapsed:?}"
+    );
     assert!(elapsed < Duration::from_secs(3), "closed late: {elapsed:?}");
     assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
     trickle.abort();
@@ -250,7 +288,10 @@ async fn a_slow_body_is_cut_by_the_request_timeout(db: TestDb) {
     let read = tokio::time::timeout(Duration::from_secs(5), reader.read_to_end(&mut answer)).await;
     assert!(read.is_ok(), "the request is still running after 5 s");
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(650), "cut too early: {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(650),
+        "cut too early: {elapsed:?}"
+    );
     let answer = String::from_utf8_lossy(&answer).to_lowercase();
     assert!(answer.starts_with("http/1.1 503"), "{answer}");
     assert!(answer.contains("retry-after: 1"), "{answer}");
@@ -259,7 +300,9 @@ async fn a_slow_body_is_cut_by_the_request_timeout(db: TestDb) {
 }
 
 #[on_both]
-async fn a_symlink_planted_at_the_setup_code_path_is_replaced_and_its_target_left_alone(db: TestDb) {
+async fn a_symlink_planted_at_the_setup_code_path_is_replaced_and_its_target_left_alone(
+    db: TestDb,
+) {
     use std::os::unix::fs::PermissionsExt;
     let victim = db.dir().join("victim.txt");
     std::fs::write(&victim, "precious\n").unwrap();
@@ -267,11 +310,21 @@ async fn a_symlink_planted_at_the_setup_code_path_is_replaced_and_its_target_lef
 
     let app = App::start(db).await;
     let code = app.setup_code.clone().expect("a setup code");
-    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n", "the target is untouched");
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "precious\n",
+        "the target is untouched"
+    );
     let meta = std::fs::symlink_metadata(&app.code_file).unwrap();
-    assert!(meta.file_type().is_file(), "the symlink was replaced by a regular file");
+    assert!(
+        meta.file_type().is_file(),
+        "the symlink was replaced by a regular file"
+    );
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    assert_eq!(std::fs::read_to_string(&app.code_file).unwrap().trim(), code);
+    assert_eq!(
+        std::fs::read_to_string(&app.code_file).unwrap().trim(),
+        code
+    );
     let leftovers: Vec<_> = std::fs::read_dir(app.db.dir())
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())

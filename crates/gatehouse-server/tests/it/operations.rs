@@ -14,7 +14,10 @@ use serde_json::json;
 async fn health_and_readiness_answer_without_a_token(db: TestDb) {
     let app = App::start(db).await;
     let health = app.get("/healthz", None).await;
-    assert_eq!((health.status, health.body["status"].as_str()), (200, Some("ok")));
+    assert_eq!(
+        (health.status, health.body["status"].as_str()),
+        (200, Some("ok"))
+    );
     let ready = app.get("/readyz", None).await;
     assert_eq!(ready.status, 200);
     assert_eq!(ready.body, json!({"status": "ready", "initialized": false}));
@@ -28,14 +31,26 @@ async fn the_jwks_holds_the_key_that_signed_the_access_token(db: TestDb) {
     let token = app.set_up().await;
     let header = token.split('.').next().unwrap();
     let header: serde_json::Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap(),
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(header)
+            .unwrap(),
     )
     .unwrap();
     let jwks = app.get("/.well-known/jwks.json", None).await;
     assert_eq!(jwks.status, 200);
     let keys = jwks.body["keys"].as_array().unwrap();
-    let key = keys.iter().find(|k| k["kid"] == header["kid"]).expect("the signing key is published");
-    assert_eq!((key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str()), (Some("OKP"), Some("Ed25519"), Some("EdDSA")));
+    let key = keys
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .expect("the signing key is published");
+    assert_eq!(
+        (
+            key["kty"].as_str(),
+            key["crv"].as_str(),
+            key["alg"].as_str()
+        ),
+        (Some("OKP"), Some("Ed25519"), Some("EdDSA"))
+    );
     assert_eq!(header["alg"], "EdDSA");
 }
 
@@ -47,22 +62,45 @@ async fn the_openapi_document_is_3_1_and_describes_every_endpoint(db: TestDb) {
     assert_eq!(doc.body["openapi"], "3.1.0");
     let paths = doc.body["paths"].as_object().unwrap();
     for (path, method) in [
-        ("/api/v1/setup", "post"), ("/api/v1/sessions", "post"), ("/api/v1/me", "get"),
-        ("/api/v1/me/password", "put"), ("/api/v1/users", "get"), ("/api/v1/users", "post"),
-        ("/api/v1/users/{id}", "get"), ("/api/v1/users/{id}/status", "put"),
-        ("/api/v1/users/{id}/roles", "put"), ("/api/v1/users/{id}/password-reset", "post"),
-        ("/api/v1/users/{id}/unlock", "post"), ("/api/v1/admins", "post"),
-        ("/api/v1/accounts", "get"), ("/api/v1/accounts", "post"), ("/api/v1/accounts/{id}", "get"),
-        ("/api/v1/tokens", "get"), ("/api/v1/tokens", "post"), ("/api/v1/tokens/{id}", "delete"),
-        ("/api/v1/settings", "get"), ("/api/v1/settings", "put"), ("/api/v1/password-policy", "get"),
-        ("/api/v1/password-policy/evaluate", "post"), ("/api/v1/audit-events", "get"),
-        ("/api/v1/instance", "get"), ("/healthz", "get"), ("/readyz", "get"), ("/.well-known/jwks.json", "get"),
+        ("/api/v1/setup", "post"),
+        ("/api/v1/sessions", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/me/password", "put"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/users", "post"),
+        ("/api/v1/users/{id}", "get"),
+        ("/api/v1/users/{id}/status", "put"),
+        ("/api/v1/users/{id}/roles", "put"),
+        ("/api/v1/users/{id}/password-reset", "post"),
+        ("/api/v1/users/{id}/unlock", "post"),
+        ("/api/v1/admins", "post"),
+        ("/api/v1/accounts", "get"),
+        ("/api/v1/accounts", "post"),
+        ("/api/v1/accounts/{id}", "get"),
+        ("/api/v1/tokens", "get"),
+        ("/api/v1/tokens", "post"),
+        ("/api/v1/tokens/{id}", "delete"),
+        ("/api/v1/settings", "get"),
+        ("/api/v1/settings", "put"),
+        ("/api/v1/password-policy", "get"),
+        ("/api/v1/password-policy/evaluate", "post"),
+        ("/api/v1/audit-events", "get"),
+        ("/api/v1/instance", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/.well-known/jwks.json", "get"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path}");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path}"
+        );
     }
     let schemas = doc.body["components"]["schemas"].as_object().unwrap();
     assert!(schemas.contains_key("Problem") && schemas.contains_key("NewUser"));
-    assert_eq!(doc.body["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc.body["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
 }
 
 #[on_both]
@@ -73,8 +111,14 @@ async fn an_internal_failure_is_a_500_problem_that_shows_nothing_of_its_cause(db
     let response = app.get("/api/v1/users", Some(&admin)).await;
     response.assert_problem(500, "internal");
     assert_eq!(response.body["detail"], "internal error");
-    assert!(!response.text.to_lowercase().contains("pool"), "{}", response.text);
-    app.get("/readyz", None).await.assert_problem(503, "unavailable");
+    assert!(
+        !response.text.to_lowercase().contains("pool"),
+        "{}",
+        response.text
+    );
+    app.get("/readyz", None)
+        .await
+        .assert_problem(503, "unavailable");
 }
 
 #[on_both]
@@ -100,10 +144,16 @@ async fn shutdown_finishes_the_requests_in_flight(db: TestDb) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     app.stop().await.expect("server stops cleanly");
-    let response = request.await.unwrap().expect("the request in flight is answered");
+    let response = request
+        .await
+        .unwrap()
+        .expect("the request in flight is answered");
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "finished");
-    assert!(app.client.get(app.url("/healthz")).send().await.is_err(), "no longer listening");
+    assert!(
+        app.client.get(app.url("/healthz")).send().await.is_err(),
+        "no longer listening"
+    );
 }
 
 /// The real binary: prints the setup code on stdout (and into a 0600 file), logs

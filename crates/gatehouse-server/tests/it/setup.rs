@@ -11,7 +11,11 @@ async fn setup_returns_the_first_admins_access_token_as_seed_000_does(db: TestDb
     assert_eq!(response.status, 200, "{}", response.text);
     let token = response.body["data"]["accessToken"].as_str().unwrap();
     assert_eq!(token.split('.').count(), 3, "a JWT");
-    assert_eq!(response.text.matches(token).count(), 1, "the token is in the response once");
+    assert_eq!(
+        response.text.matches(token).count(),
+        1,
+        "the token is in the response once"
+    );
     assert_eq!(response.body["data"]["tokenType"], "Bearer");
     assert_eq!(response.body["admin"]["roles"], json!(["admin"]));
     assert_eq!(response.body["account"]["name"], "Acme Marine");
@@ -28,7 +32,9 @@ async fn setup_without_the_setup_code_is_401_and_sets_nothing_up(db: TestDb) {
     let app = App::start(db).await;
     let missing = app.setup_with_code(None, App::setup_body()).await;
     missing.assert_problem(401, "unauthenticated");
-    let wrong = app.setup_with_code(Some("not-the-code"), App::setup_body()).await;
+    let wrong = app
+        .setup_with_code(Some("not-the-code"), App::setup_body())
+        .await;
     wrong.assert_problem(401, "unauthenticated");
     let status = app.get("/api/v1/instance", None).await;
     assert_eq!(status.body["initialized"], false);
@@ -39,7 +45,9 @@ async fn setup_without_the_setup_code_is_401_and_sets_nothing_up(db: TestDb) {
 #[on_both]
 async fn the_setup_code_is_checked_before_the_body_is_read(db: TestDb) {
     let app = App::start(db).await;
-    let response = app.setup_with_code(Some("guess"), json!({"unexpected": true})).await;
+    let response = app
+        .setup_with_code(Some("guess"), json!({"unexpected": true}))
+        .await;
     response.assert_problem(401, "unauthenticated");
 }
 
@@ -52,7 +60,10 @@ async fn a_second_setup_is_400_already_initialized_and_the_code_is_dead(db: Test
     again.assert_problem(400, "already_initialized");
     let without = app.setup_with_code(None, App::setup_body()).await;
     without.assert_problem(400, "already_initialized");
-    assert!(!app.code_file.exists(), "the code file is deleted after setup");
+    assert!(
+        !app.code_file.exists(),
+        "the code file is deleted after setup"
+    );
 }
 
 #[on_both]
@@ -61,9 +72,15 @@ async fn the_setup_code_file_holds_the_code_and_only_its_user_can_read_it(db: Te
     let app = App::start(db).await;
     let code = app.setup_code.clone().unwrap();
     assert!(code.len() >= 22, "at least 128 bits");
-    let mode = std::fs::metadata(&app.code_file).unwrap().permissions().mode();
+    let mode = std::fs::metadata(&app.code_file)
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
-    assert_eq!(std::fs::read_to_string(&app.code_file).unwrap().trim(), code);
+    assert_eq!(
+        std::fs::read_to_string(&app.code_file).unwrap().trim(),
+        code
+    );
 }
 
 #[on_both]
@@ -86,7 +103,10 @@ async fn setup_with_invalid_values_is_422_listing_every_field_and_keeps_the_code
     for field in ["first_name", "email", "password"] {
         assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
     }
-    assert_eq!(app.get("/api/v1/instance", None).await.body["initialized"], false);
+    assert_eq!(
+        app.get("/api/v1/instance", None).await.body["initialized"],
+        false
+    );
     app.set_up().await;
 }
 

@@ -53,12 +53,12 @@ fn expand(args: TokenStream2, mut test: ItemFn) -> syn::Result<TokenStream2> {
 
     let name = test.sig.ident.clone();
     let kit = quote!(::gatehouse_testkit);
-    let tokio = quote!(#kit::__private::tokio);
-    let tokio_path = format!("{}", tokio).replace(' ', "");
+    // Tokio through the kit, so a suite needs no particular Tokio features of its own.
+    let tokio = "::gatehouse_testkit::__private::tokio";
     let run = |database: TokenStream2, on: &str| {
         let on = format_ident!("{on}");
         quote! {
-            #[#tokio::test(crate = #tokio_path, flavor = "multi_thread", worker_threads = 2)]
+            #[#kit::__private::tokio::test(crate = #tokio, flavor = "multi_thread", worker_threads = 2)]
             #(#per_test)*
             async fn #on() {
                 #name(<#environment as #kit::FromTestDb>::from_test_db(#database).await).await
@@ -82,4 +82,100 @@ fn expand(args: TokenStream2, mut test: ItemFn) -> syn::Result<TokenStream2> {
             #on_postgres
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expanded(item: TokenStream2) -> String {
+        let test = syn::parse2(item).expect("a function");
+        match expand(TokenStream2::new(), test) {
+            Ok(tokens) => tokens.to_string(),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    fn refused(args: TokenStream2, item: TokenStream2) -> String {
+        let test = syn::parse2(item).expect("a function");
+        expand(args, test).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn a_test_becomes_a_module_of_its_name_with_the_body_and_a_test_on_each_database() {
+        let code = expanded(quote! {
+            /// What it checks.
+            #[ignore]
+            async fn a_user_without_roles_is_a_viewer(env: Env) {
+                assert!(env.ready());
+            }
+        });
+        let module = code
+            .find("mod a_user_without_roles_is_a_viewer")
+            .expect("the module");
+        assert!(
+            code.find("doc").expect("the doc comment") < module,
+            "{code}"
+        );
+        assert!(code.contains("use super :: * ;"), "{code}");
+        assert!(
+            code.contains("async fn a_user_without_roles_is_a_viewer (env : Env) { assert ! (env . ready ()) ; }"),
+            "{code}"
+        );
+        for (on, database) in [
+            ("on_sqlite", "TestDb :: sqlite ()"),
+            ("on_postgres", "TestDb :: postgres () . await"),
+        ] {
+            let test = &code[code.find(&format!("async fn {on}")).expect(on)..];
+            assert!(
+                test.contains(&format!(
+                    "a_user_without_roles_is_a_viewer (< Env as :: gatehouse_testkit :: FromTestDb > :: from_test_db (:: gatehouse_testkit :: {database})"
+                )),
+                "{code}"
+            );
+        }
+        assert_eq!(
+            code.matches("flavor = \"multi_thread\" , worker_threads = 2")
+                .count(),
+            2,
+            "{code}"
+        );
+        assert_eq!(
+            code.matches("# [ignore]").count(),
+            2,
+            "#[ignore] goes on both tests: {code}"
+        );
+    }
+
+    #[test]
+    fn only_an_async_fn_with_one_argument_and_no_attribute_arguments_is_accepted() {
+        assert!(refused(
+            quote!(),
+            quote!(
+                fn plain(env: Env) {}
+            )
+        )
+        .contains("async fn"));
+        assert!(refused(
+            quote!(),
+            quote!(
+                async fn none() {}
+            )
+        )
+        .contains("one argument"));
+        assert!(refused(
+            quote!(),
+            quote!(
+                async fn two(a: A, b: B) {}
+            )
+        )
+        .contains("one argument"));
+        assert!(refused(
+            quote!(sqlite),
+            quote!(
+                async fn x(db: TestDb) {}
+            )
+        )
+        .contains("no arguments"));
+    }
 }

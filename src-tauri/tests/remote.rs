@@ -11,42 +11,17 @@ use gatehouse_desktop::types::{ConnectionKind, RemoteProfile};
 use gatehouse_domain::{
     ErrorCode, MemorySecretStore, SecretStore, SecretStoreError, SecretString, TlsMode,
 };
+use gatehouse_testkit::TestDb;
 use secrecy::ExposeSecret;
-use sqlx::Connection;
 
-fn postgres_url() -> String {
-    gatehouse_testkit::postgres_url()
-}
-
-/// A fresh database on the test server, dropped at the end.
-struct Database {
-    name: String,
-}
-
-impl Database {
-    async fn create() -> Database {
-        let name = format!("gh_desktop_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&postgres_url())
-            .await
-            .expect("PostgreSQL at GATEHOUSE_TEST_POSTGRES_URL");
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        Database { name }
-    }
-
-    async fn drop(self) {
-        let mut admin = sqlx::PgConnection::connect(&postgres_url()).await.unwrap();
-        let _ = sqlx::query(&format!("drop database {} with (force)", self.name))
-            .execute(&mut admin)
-            .await;
-    }
+/// The name of `db`, a fresh database on the test server.
+fn name(db: &TestDb) -> &str {
+    db.postgres_name().expect("a PostgreSQL database")
 }
 
 /// A profile pointing at `database` on the test server.
 fn profile(database: &str, password: Option<&str>, save_password: bool) -> RemoteProfile {
-    let url = postgres_url();
+    let url = gatehouse_testkit::postgres_url();
     let rest = url.strip_prefix("postgres://").expect("a postgres:// URL");
     let (credentials, server) = rest.split_once('@').expect("user@host in the URL");
     let (host_port, _) = server.split_once('/').unwrap_or((server, ""));
@@ -124,11 +99,11 @@ async fn testing_a_port_where_nothing_listens_says_so_without_echoing_the_passwo
 
 #[tokio::test]
 async fn testing_a_fresh_database_says_gatehouse_is_not_set_up_there_yet() {
-    let db = Database::create().await;
+    let db = TestDb::postgres().await;
     let (_dir, shell) = shell(Arc::new(MemorySecretStore::default()));
 
     let test = shell
-        .test_remote(profile(&db.name, None, false))
+        .test_remote(profile(name(&db), None, false))
         .await
         .unwrap();
 
@@ -138,15 +113,14 @@ async fn testing_a_fresh_database_says_gatehouse_is_not_set_up_there_yet() {
         shell.state().await.unwrap().connection.is_none(),
         "a test does not connect"
     );
-    db.drop().await;
 }
 
 #[tokio::test]
 async fn connecting_keeps_the_password_in_the_keychain_and_the_profile_without_it() {
-    let db = Database::create().await;
+    let db = TestDb::postgres().await;
     let secrets = Arc::new(MemorySecretStore::default());
     let (dir, shell) = shell(secrets.clone());
-    let remote = profile(&db.name, Some("typed-password-42"), true);
+    let remote = profile(name(&db), Some("typed-password-42"), true);
 
     shell.connect_remote(remote.clone()).await.unwrap();
 
@@ -163,34 +137,32 @@ async fn connecting_keeps_the_password_in_the_keychain_and_the_profile_without_i
         "{profiles}"
     );
     shell.disconnect().await.unwrap();
-    db.drop().await;
 }
 
 #[tokio::test]
 async fn connecting_without_save_password_forgets_a_saved_one() {
-    let db = Database::create().await;
+    let db = TestDb::postgres().await;
     let secrets = Arc::new(MemorySecretStore::default());
     let (_dir, shell) = shell(secrets.clone());
-    let remote = profile(&db.name, Some("old-password"), true);
+    let remote = profile(name(&db), Some("old-password"), true);
     shell.connect_remote(remote.clone()).await.unwrap();
 
     shell
-        .connect_remote(profile(&db.name, Some("old-password"), false))
+        .connect_remote(profile(name(&db), Some("old-password"), false))
         .await
         .unwrap();
 
     assert!(secrets.get(&password_entry(&remote)).unwrap().is_none());
     shell.disconnect().await.unwrap();
-    db.drop().await;
 }
 
 #[tokio::test]
 async fn when_the_keychain_cannot_save_the_password_the_app_stays_disconnected_and_says_why() {
-    let db = Database::create().await;
+    let db = TestDb::postgres().await;
     let (dir, shell) = shell(Arc::new(NoKeychain));
 
     let problem = shell
-        .connect_remote(profile(&db.name, Some("typed-password-42"), true))
+        .connect_remote(profile(name(&db), Some("typed-password-42"), true))
         .await
         .unwrap_err();
 
@@ -198,5 +170,4 @@ async fn when_the_keychain_cannot_save_the_password_the_app_stays_disconnected_a
     assert!(problem.detail.contains("Untick"), "{}", problem.detail);
     assert!(shell.state().await.unwrap().connection.is_none());
     assert!(!dir.path().join("config/profiles.json").exists());
-    db.drop().await;
 }

@@ -1,75 +1,47 @@
 //! What the test suites of every Gatehouse crate share.
 //!
-//! [`postgres_url`]: the PostgreSQL server the tests create their databases on. It is
-//! `GATEHOUSE_TEST_POSTGRES_URL` when set (scripts/test sets it); otherwise this test
-//! process starts a throwaway cluster of its own with `scripts/throwaway-postgres`
-//! (initdb into a temp dir, a free loopback port) and a watchdog removes it once the
-//! process has exited. No system service is touched either way.
+//! - [`postgres_url`]: the PostgreSQL server the tests create their databases on
+//!   (`GATEHOUSE_TEST_POSTGRES_URL`, else a throwaway cluster this process starts).
+//! - [`TestDb`]: one test's database, a temp SQLite file or a fresh PostgreSQL
+//!   database, dropped with the test; its URL and config, and direct SQL on it
+//!   ([`count`](TestDb::count), [`execute`](TestDb::execute), [`texts`](TestDb::texts),
+//!   [`snapshot`](TestDb::snapshot)).
+//! - [`on_both`]: one test body, run on both databases.
+//!
+//! ```ignore
+//! use gatehouse_testkit::{on_both, TestDb};
+//!
+//! #[on_both]
+//! async fn a_fresh_database_has_no_users(db: TestDb) {
+//!     // ... connect the code under test with db.config() ...
+//! }
+//! ```
+//!
+//! The suites build their own environments on these (the core's `Env`, the server's
+//! `App`) and keep the data they set up with (admins, passwords) to themselves.
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+mod db;
+mod postgres;
 
-/// The variable that points the tests at a PostgreSQL server.
-pub const POSTGRES_URL_VAR: &str = "GATEHOUSE_TEST_POSTGRES_URL";
+pub use db::{FromTestDb, TestDb, SNAPSHOT_TABLES};
+pub use postgres::{postgres_database_url, postgres_url, POSTGRES_URL_VAR};
 
-/// The URL of a PostgreSQL server (its `postgres` database) whose user may create
-/// databases. Starts a throwaway cluster on first use when the variable is not set.
-pub fn postgres_url() -> String {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| match std::env::var(POSTGRES_URL_VAR) {
-        Ok(url) if !url.is_empty() => url,
-        _ => throwaway_cluster(),
-    })
-    .clone()
-}
+/// Runs an `async fn` test on a temp SQLite file and on a fresh PostgreSQL database.
+///
+/// ```ignore
+/// #[on_both]
+/// async fn a_user_without_roles_is_a_viewer(env: Env) { … }
+/// ```
+///
+/// becomes a module of the test's name holding the body and two tests,
+/// `a_user_without_roles_is_a_viewer::on_sqlite` and `…::on_postgres`, each on a
+/// multi-threaded Tokio runtime with two workers. The argument's type decides what the
+/// body gets: anything that implements [`FromTestDb`] (a [`TestDb`], or a suite's
+/// environment on it). The module sees what the test's file sees (`use super::*`);
+/// doc comments describe the module, `#[ignore]` and `#[should_panic]` go on both tests.
+pub use gatehouse_testkit_macros::on_both;
 
-/// The same URL with another database name.
-pub fn postgres_database_url(database: &str) -> String {
-    let url = postgres_url();
-    let (server, _) = url.rsplit_once('/').expect("a URL with a database");
-    format!("{server}/{database}")
-}
-
-fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/throwaway-postgres")
-}
-
-fn throwaway_cluster() -> String {
-    let dir = std::env::temp_dir().join(format!(
-        "gatehouse-test-pg-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-    ));
-    let output = Command::new(script())
-        .arg("start")
-        .arg(&dir)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {}: {e}", script().display()));
-    assert!(
-        output.status.success(),
-        "no throwaway PostgreSQL cluster (set {POSTGRES_URL_VAR} to use a server instead)"
-    );
-    // Removed once this process is gone: a test binary has no hook at exit, so a
-    // detached watchdog polls for it.
-    let _ = Command::new("setsid")
-        .args([
-            "bash",
-            "-c",
-            r#"while kill -0 "$0" 2>/dev/null; do sleep 1; done; exec "$1" stop "$2""#,
-        ])
-        .arg(std::process::id().to_string())
-        .arg(script())
-        .arg(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    String::from_utf8(output.stdout)
-        .expect("a UTF-8 URL")
-        .trim()
-        .to_owned()
+#[doc(hidden)]
+pub mod __private {
+    pub use tokio;
 }

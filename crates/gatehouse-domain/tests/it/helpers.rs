@@ -1,169 +1,12 @@
-//! Shared test helpers: a fresh database per test (a temp SQLite file or a new
-//! PostgreSQL database), a core on it with a movable clock, and a set-up instance.
+//! The core's test helpers: a core with a movable clock on one test's database (a
+//! [`TestDb`] of gatehouse-testkit), and a set-up instance.
 
 use std::sync::Arc;
 
 use gatehouse_domain::*;
+pub use gatehouse_testkit::{on_both, TestDb};
 use secrecy::SecretString;
-use sqlx::Connection;
 use uuid::Uuid;
-
-/// The PostgreSQL server tests create their databases on.
-pub fn postgres_url() -> String {
-    gatehouse_testkit::postgres_url()
-}
-
-pub enum TestDb {
-    Sqlite {
-        _dir: tempfile::TempDir,
-        path: std::path::PathBuf,
-    },
-    Postgres {
-        base: String,
-        name: String,
-    },
-}
-
-impl TestDb {
-    pub fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("gatehouse.db");
-        TestDb::Sqlite { _dir: dir, path }
-    }
-
-    pub async fn postgres() -> Self {
-        let base = postgres_url();
-        let name = format!("gh_test_{}", Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&base)
-            .await
-            .expect("PostgreSQL at GATEHOUSE_TEST_POSTGRES_URL");
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
-        TestDb::Postgres { base, name }
-    }
-
-    /// The SQLite file (None on PostgreSQL).
-    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
-        match self {
-            TestDb::Sqlite { path, .. } => Some(path),
-            TestDb::Postgres { .. } => None,
-        }
-    }
-
-    pub fn config(&self) -> DatabaseConfig {
-        match self {
-            TestDb::Sqlite { path, .. } => DatabaseConfig::sqlite(path),
-            TestDb::Postgres { base, name } => {
-                let (server, _) = base.rsplit_once('/').expect("URL with a database");
-                DatabaseConfig::from_url(&format!("{server}/{name}")).expect("valid URL")
-            }
-        }
-    }
-
-    /// A direct connection, to look at what the core stored.
-    pub async fn count(&self, table: &str) -> i64 {
-        let sql = format!("select count(*) from {table}");
-        match self {
-            TestDb::Sqlite { path, .. } => {
-                let mut c =
-                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                        .await
-                        .unwrap();
-                sqlx::query_scalar(&sql).fetch_one(&mut c).await.unwrap()
-            }
-            TestDb::Postgres { base, name } => {
-                let (server, _) = base.rsplit_once('/').unwrap();
-                let mut c = sqlx::PgConnection::connect(&format!("{server}/{name}"))
-                    .await
-                    .unwrap();
-                sqlx::query_scalar(&sql).fetch_one(&mut c).await.unwrap()
-            }
-        }
-    }
-
-    /// Row counts of every table: equal snapshots mean nothing was written.
-    pub async fn snapshot(&self) -> Vec<(&'static str, i64)> {
-        let mut counts = Vec::new();
-        for table in [
-            "instance",
-            "accounts",
-            "users",
-            "api_tokens",
-            "signing_keys",
-            "audit_events",
-            "idempotency_keys",
-        ] {
-            counts.push((table, self.count(table).await));
-        }
-        counts
-    }
-
-    /// Runs a statement that returns nothing, on either database.
-    pub async fn execute(&self, sql: &str) {
-        match self {
-            TestDb::Sqlite { path, .. } => {
-                let mut c =
-                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                        .await
-                        .unwrap();
-                sqlx::query(sql).execute(&mut c).await.unwrap();
-            }
-            TestDb::Postgres { base, name } => {
-                let (server, _) = base.rsplit_once('/').unwrap();
-                let mut c = sqlx::PgConnection::connect(&format!("{server}/{name}"))
-                    .await
-                    .unwrap();
-                sqlx::query(sql).execute(&mut c).await.unwrap();
-            }
-        }
-    }
-
-    /// Runs a query returning text values, on either database.
-    pub async fn texts(&self, sql: &str) -> Vec<String> {
-        match self {
-            TestDb::Sqlite { path, .. } => {
-                let mut c =
-                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                        .await
-                        .unwrap();
-                sqlx::query_scalar(sql).fetch_all(&mut c).await.unwrap()
-            }
-            TestDb::Postgres { base, name } => {
-                let (server, _) = base.rsplit_once('/').unwrap();
-                let mut c = sqlx::PgConnection::connect(&format!("{server}/{name}"))
-                    .await
-                    .unwrap();
-                sqlx::query_scalar(sql).fetch_all(&mut c).await.unwrap()
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let TestDb::Postgres { base, name } = self {
-            let (base, name) = (base.clone(), name.clone());
-            // Best effort, on a thread of its own: Drop cannot await.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                runtime.block_on(async {
-                    if let Ok(mut c) = sqlx::PgConnection::connect(&base).await {
-                        let _ =
-                            sqlx::query(&format!("drop database if exists {name} with (force)"))
-                                .execute(&mut c)
-                                .await;
-                    }
-                });
-            })
-            .join();
-        }
-    }
-}
 
 /// One test's world: a database, a core on it, its clock and its key store.
 pub struct Env {
@@ -190,10 +33,12 @@ pub fn secret(s: &str) -> SecretString {
 }
 
 impl Env {
+    /// On a temp SQLite file.
     pub async fn sqlite() -> Self {
         Self::on(TestDb::sqlite()).await
     }
 
+    /// On a fresh PostgreSQL database.
     pub async fn postgres() -> Self {
         Self::on(TestDb::postgres().await).await
     }
@@ -292,6 +137,13 @@ impl Env {
     }
 }
 
+/// What `#[on_both]` tests take: a core on the test's database.
+impl gatehouse_testkit::FromTestDb for Env {
+    async fn from_test_db(db: TestDb) -> Env {
+        Env::on(db).await
+    }
+}
+
 pub fn new_user(username: &str, roles: Vec<Role>) -> NewUser {
     NewUser {
         username: username.into(),
@@ -328,28 +180,3 @@ pub fn codes(error: &Error) -> Vec<(String, String)> {
         .map(|e| (e.field.clone(), e.code.clone()))
         .collect()
 }
-
-/// Generates `NAME::on_sqlite` and `NAME::on_postgres` from one body using `$env`.
-macro_rules! on_both {
-    ($(async fn $name:ident($env:ident) $body:block)*) => {
-        $(
-            mod $name {
-                #[allow(unused_imports)]
-                use super::*;
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn on_sqlite() {
-                    let $env = crate::helpers::Env::sqlite().await;
-                    $body
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn on_postgres() {
-                    let $env = crate::helpers::Env::postgres().await;
-                    $body
-                }
-            }
-        )*
-    };
-}
-pub(crate) use on_both;

@@ -14,12 +14,7 @@ use crate::helpers::*;
 
 /// (table, column, nullable) of every application table, sorted.
 async fn sqlite_columns(db: &TestDb) -> Vec<(String, String, bool)> {
-    let TestDb::Sqlite { path, .. } = db else {
-        unreachable!()
-    };
-    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
+    let mut c = sqlx::SqliteConnection::connect(&db.url()).await.unwrap();
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "select m.name, p.name, p.\"notnull\" from sqlite_master m join pragma_table_info(m.name) p \
          where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like '_sqlx%' order by 1, 2",
@@ -33,13 +28,7 @@ async fn sqlite_columns(db: &TestDb) -> Vec<(String, String, bool)> {
 }
 
 async fn postgres_columns(db: &TestDb) -> Vec<(String, String, bool)> {
-    let TestDb::Postgres { base, name } = db else {
-        unreachable!()
-    };
-    let (server, _) = base.rsplit_once('/').unwrap();
-    let mut c = sqlx::PgConnection::connect(&format!("{server}/{name}"))
-        .await
-        .unwrap();
+    let mut c = sqlx::PgConnection::connect(&db.url()).await.unwrap();
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "select table_name::text, column_name::text, is_nullable::text from information_schema.columns \
          where table_schema = current_schema() and table_name not like '\\_sqlx%' order by 1, 2",
@@ -109,51 +98,102 @@ macro_rules! seed_rows {
     }};
 }
 
-on_both! {
-    async fn migration_0006_keeps_every_user_token_and_reference(env) {
-        // A database as the version before 0006 left it, with rows that reference users.
-        let db = match &env.db {
-            TestDb::Sqlite { .. } => TestDb::sqlite(),
-            TestDb::Postgres { .. } => TestDb::postgres().await,
-        };
-        let ids = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        match &db {
-            TestDb::Sqlite { path, .. } => {
-                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).create_if_missing(true).foreign_keys(true);
-                let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-                migrator_before_0006("sqlite").await.run(&pool).await.unwrap();
-                let mut c = pool.acquire().await.unwrap();
-                seed_rows!(c, ids);
-                // Closing waits for every connection to come back: this one first.
-                drop(c);
-                pool.close().await;
-            }
-            TestDb::Postgres { base, name } => {
-                let (server, _) = base.rsplit_once('/').unwrap();
-                let pool = sqlx::PgPool::connect(&format!("{server}/{name}")).await.unwrap();
-                migrator_before_0006("postgres").await.run(&pool).await.unwrap();
-                let mut c = pool.acquire().await.unwrap();
-                seed_rows!(c, ids);
-                // Closing waits for every connection to come back: this one first.
-                drop(c);
-                pool.close().await;
-            }
+#[on_both]
+async fn migration_0006_keeps_every_user_token_and_reference(env: Env) {
+    // A database as the version before 0006 left it, with rows that reference users.
+    let db = if env.db.is_sqlite() {
+        TestDb::sqlite()
+    } else {
+        TestDb::postgres().await
+    };
+    let ids = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    match db.sqlite_path() {
+        Some(path) => {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .foreign_keys(true);
+            let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+            migrator_before_0006("sqlite")
+                .await
+                .run(&pool)
+                .await
+                .unwrap();
+            let mut c = pool.acquire().await.unwrap();
+            seed_rows!(c, ids);
+            // Closing waits for every connection to come back: this one first.
+            drop(c);
+            pool.close().await;
         }
-        let gh = Gatehouse::connect_with_clock(&db.config(), Arc::new(MemorySecretStore::default()), env.clock.clone()).await.expect("0006 applies");
-        gh.close().await;
-        assert_eq!((db.count("users").await, db.count("api_tokens").await), (2, 1));
-        assert_eq!(db.texts("select u.username from api_tokens t join users u on u.id = t.user_id").await, vec!["grace"]);
-        assert_eq!(db.texts("select c.username from users u join users c on c.id = u.created_by").await, vec!["ada"]);
-        assert_eq!(db.texts("select email_key from users order by username").await, vec!["ada@acme.example.com", "grace@acme.example.com"]);
-        if let TestDb::Sqlite { .. } = db {
-            assert_eq!(db.count("pragma_foreign_key_check()").await, 0, "no reference left dangling");
-            assert_eq!(db.texts("select \"table\" from pragma_foreign_key_list('api_tokens') order by 1").await, vec!["accounts", "users", "users"]);
-            assert_eq!(db.texts("select name from pragma_index_list('users') where origin = 'c' or name = 'users_account' order by 1").await, vec!["users_account"]);
-            assert_eq!(db.count("pragma_index_list('users') where \"unique\" = 1 and origin = 'u'").await, 2, "username_key and email_key stay unique");
+        None => {
+            let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
+            migrator_before_0006("postgres")
+                .await
+                .run(&pool)
+                .await
+                .unwrap();
+            let mut c = pool.acquire().await.unwrap();
+            seed_rows!(c, ids);
+            // Closing waits for every connection to come back: this one first.
+            drop(c);
+            pool.close().await;
         }
-        // Optional now, and still unique where given.
-        db.execute("update users set email = null, email_key = null where username = 'grace'").await;
-        db.execute("update users set email = null, email_key = null where username = 'ada'").await;
-        assert_eq!(db.count("users where email_key is null").await, 2);
     }
+    let gh = Gatehouse::connect_with_clock(
+        &db.config(),
+        Arc::new(MemorySecretStore::default()),
+        env.clock.clone(),
+    )
+    .await
+    .expect("0006 applies");
+    gh.close().await;
+    assert_eq!(
+        (db.count("users").await, db.count("api_tokens").await),
+        (2, 1)
+    );
+    assert_eq!(
+        db.texts("select u.username from api_tokens t join users u on u.id = t.user_id")
+            .await,
+        vec!["grace"]
+    );
+    assert_eq!(
+        db.texts("select c.username from users u join users c on c.id = u.created_by")
+            .await,
+        vec!["ada"]
+    );
+    assert_eq!(
+        db.texts("select email_key from users order by username")
+            .await,
+        vec!["ada@acme.example.com", "grace@acme.example.com"]
+    );
+    if db.is_sqlite() {
+        assert_eq!(
+            db.count("pragma_foreign_key_check()").await,
+            0,
+            "no reference left dangling"
+        );
+        assert_eq!(
+            db.texts("select \"table\" from pragma_foreign_key_list('api_tokens') order by 1")
+                .await,
+            vec!["accounts", "users", "users"]
+        );
+        assert_eq!(db.texts("select name from pragma_index_list('users') where origin = 'c' or name = 'users_account' order by 1").await, vec!["users_account"]);
+        assert_eq!(
+            db.count("pragma_index_list('users') where \"unique\" = 1 and origin = 'u'")
+                .await,
+            2,
+            "username_key and email_key stay unique"
+        );
+    }
+    // Optional now, and still unique where given.
+    db.execute("update users set email = null, email_key = null where username = 'grace'")
+        .await;
+    db.execute("update users set email = null, email_key = null where username = 'ada'")
+        .await;
+    assert_eq!(db.count("users where email_key is null").await, 2);
 }

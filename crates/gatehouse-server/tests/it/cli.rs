@@ -30,49 +30,53 @@ fn terminate(child: &mut Child) {
     let _ = child.wait();
 }
 
-on_both! {
-    async fn the_binary_reads_its_database_url_from_a_file(db) {
-        let url_file = db.dir().join("database-url");
-        std::fs::write(&url_file, format!("{}\n", db.url())).unwrap();
-        std::fs::set_permissions(&url_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-        let mut child = gatehouse()
-            .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
-            .arg("--database-url-file")
-            .arg(&url_file)
-            .arg("--setup-code-file")
-            .arg(db.dir().join("code.txt"))
-            .spawn()
-            .expect("gatehouse starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut code = None;
-        let mut line = String::new();
-        while code.is_none() && stdout.read_line(&mut line).unwrap() > 0 {
-            code = line.strip_prefix("setup code: ").map(|c| c.trim().to_owned());
-            line.clear();
-        }
-        let code = code.expect("a setup code on stdout");
-        let mut address = None;
-        while address.is_none() && stderr.read_line(&mut line).unwrap() > 0 {
-            let entry: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
-            address = entry["fields"]["address"].as_str().map(str::to_owned);
-            line.clear();
-        }
-        let base = format!("http://{}", address.expect("the listening address is logged"));
-        let setup = reqwest::Client::new()
-            .post(format!("{base}/api/v1/setup"))
-            .header("X-Setup-Code", &code)
-            .json(&App::setup_body())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(setup.status(), 200);
-        terminate(&mut child);
-        // The instance set up over HTTP is the one in the file's database.
-        let core = gatehouse_server::connect(&db.config()).await.unwrap();
-        assert!(core.instance_status().await.unwrap().initialized);
-        core.close().await;
+#[on_both]
+async fn the_binary_reads_its_database_url_from_a_file(db: TestDb) {
+    let url_file = db.dir().join("database-url");
+    std::fs::write(&url_file, format!("{}\n", db.url())).unwrap();
+    std::fs::set_permissions(&url_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut child = gatehouse()
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
+        .arg("--database-url-file")
+        .arg(&url_file)
+        .arg("--setup-code-file")
+        .arg(db.dir().join("code.txt"))
+        .spawn()
+        .expect("gatehouse starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut code = None;
+    let mut line = String::new();
+    while code.is_none() && stdout.read_line(&mut line).unwrap() > 0 {
+        code = line
+            .strip_prefix("setup code: ")
+            .map(|c| c.trim().to_owned());
+        line.clear();
     }
+    let code = code.expect("a setup code on stdout");
+    let mut address = None;
+    while address.is_none() && stderr.read_line(&mut line).unwrap() > 0 {
+        let entry: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
+        address = entry["fields"]["address"].as_str().map(str::to_owned);
+        line.clear();
+    }
+    let base = format!(
+        "http://{}",
+        address.expect("the listening address is logged")
+    );
+    let setup = reqwest::Client::new()
+        .post(format!("{base}/api/v1/setup"))
+        .header("X-Setup-Code", &code)
+        .json(&App::setup_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(setup.status(), 200);
+    terminate(&mut child);
+    // The instance set up over HTTP is the one in the file's database.
+    let core = gatehouse_server::connect(&db.config()).await.unwrap();
+    assert!(core.instance_status().await.unwrap().initialized);
+    core.close().await;
 }
 
 #[test]

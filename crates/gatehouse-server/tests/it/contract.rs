@@ -30,47 +30,85 @@ fn of(rule: &TextRule) -> Stated {
     )
 }
 
-on_both! {
-    async fn the_openapi_document_states_every_text_rule_the_core_checks(db) {
-        let app = App::start(db).await;
-        let doc = app.get("/openapi.json", None).await.body;
-        let schemas = &doc["components"]["schemas"];
-        for (schema, property, rule) in FIELD_RULES {
-            let field = &schemas[schema]["properties"][property];
-            assert!(field.is_object(), "{schema}.{property} is in the document");
-            assert_eq!(stated(field), of(rule), "{schema}.{property}");
-        }
-        let username = &schemas["NewUser"]["properties"]["username"];
-        assert_eq!(username["minLength"], gatehouse_domain::username::MIN_LENGTH);
-        assert_eq!(username["maxLength"], gatehouse_domain::username::MAX_LENGTH);
-        assert_eq!(username["pattern"], gatehouse_domain::username::PATTERN);
-        assert_eq!(schemas["NewUser"]["properties"]["email"]["maxLength"], gatehouse_domain::email::MAX_LENGTH);
-        assert_eq!(schemas["Setup"]["properties"]["first_name"]["minLength"], 3);
-        assert_eq!(schemas["NewUser"]["required"], json!(["username", "password"]), "seed 004: email is optional");
+#[on_both]
+async fn the_openapi_document_states_every_text_rule_the_core_checks(db: TestDb) {
+    let app = App::start(db).await;
+    let doc = app.get("/openapi.json", None).await.body;
+    let schemas = &doc["components"]["schemas"];
+    for (schema, property, rule) in FIELD_RULES {
+        let field = &schemas[schema]["properties"][property];
+        assert!(field.is_object(), "{schema}.{property} is in the document");
+        assert_eq!(stated(field), of(rule), "{schema}.{property}");
     }
+    let username = &schemas["NewUser"]["properties"]["username"];
+    assert_eq!(
+        username["minLength"],
+        gatehouse_domain::username::MIN_LENGTH
+    );
+    assert_eq!(
+        username["maxLength"],
+        gatehouse_domain::username::MAX_LENGTH
+    );
+    assert_eq!(username["pattern"], gatehouse_domain::username::PATTERN);
+    assert_eq!(
+        schemas["NewUser"]["properties"]["email"]["maxLength"],
+        gatehouse_domain::email::MAX_LENGTH
+    );
+    assert_eq!(schemas["Setup"]["properties"]["first_name"]["minLength"], 3);
+    assert_eq!(
+        schemas["NewUser"]["required"],
+        json!(["username", "password"]),
+        "seed 004: email is optional"
+    );
+}
 
-    async fn a_user_with_only_a_username_and_a_password_is_created_as_a_viewer(db) {
-        let app = App::start(db).await;
-        let admin = app.set_up().await;
-        let response = app.post("/api/v1/users", Some(&admin), json!({"username": "seed004", "password": GOOD_PASSWORD})).await;
+#[on_both]
+async fn a_user_with_only_a_username_and_a_password_is_created_as_a_viewer(db: TestDb) {
+    let app = App::start(db).await;
+    let admin = app.set_up().await;
+    let response = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "seed004", "password": GOOD_PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    assert_eq!(response.body["email"], Value::Null);
+    assert_eq!(response.body["roles"], json!(["viewer"]));
+    assert_eq!(
+        (
+            response.body["status"].as_str(),
+            response.body["is_active"].as_bool()
+        ),
+        (Some("active"), Some(true))
+    );
+    let admin_without_email = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "boss", "password": GOOD_PASSWORD, "roles": ["admin"]}),
+        )
+        .await;
+    admin_without_email.assert_problem(422, "validation_failed");
+    assert_eq!(admin_without_email.error_fields(), vec!["email"]);
+}
+
+#[on_both]
+async fn admins_created_from_emails_with_one_local_part_both_succeed(db: TestDb) {
+    let app = App::start(db).await;
+    let admin = app.set_up().await;
+    let mut usernames = Vec::new();
+    for email in ["admin@a.example", "admin@b.example"] {
+        let response = app
+            .post(
+                "/api/v1/admins",
+                Some(&admin),
+                json!({"email": email, "password": GOOD_PASSWORD}),
+            )
+            .await;
         assert_eq!(response.status, 201, "{}", response.text);
-        assert_eq!(response.body["email"], Value::Null);
-        assert_eq!(response.body["roles"], json!(["viewer"]));
-        assert_eq!((response.body["status"].as_str(), response.body["is_active"].as_bool()), (Some("active"), Some(true)));
-        let admin_without_email = app.post("/api/v1/users", Some(&admin), json!({"username": "boss", "password": GOOD_PASSWORD, "roles": ["admin"]})).await;
-        admin_without_email.assert_problem(422, "validation_failed");
-        assert_eq!(admin_without_email.error_fields(), vec!["email"]);
+        usernames.push(response.body["username"].as_str().unwrap().to_owned());
     }
-
-    async fn admins_created_from_emails_with_one_local_part_both_succeed(db) {
-        let app = App::start(db).await;
-        let admin = app.set_up().await;
-        let mut usernames = Vec::new();
-        for email in ["admin@a.example", "admin@b.example"] {
-            let response = app.post("/api/v1/admins", Some(&admin), json!({"email": email, "password": GOOD_PASSWORD})).await;
-            assert_eq!(response.status, 201, "{}", response.text);
-            usernames.push(response.body["username"].as_str().unwrap().to_owned());
-        }
-        assert_eq!(usernames, ["admin", "admin2"]);
-    }
+    assert_eq!(usernames, ["admin", "admin2"]);
 }

@@ -1,118 +1,16 @@
-//! Shared helpers: a fresh database per test (a temp SQLite file or a new PostgreSQL
-//! database), the real server on an ephemeral loopback port, and a small client.
+//! The server's test helpers: the real server on an ephemeral loopback port over one
+//! test's database (a [`TestDb`] of gatehouse-testkit), and a small client.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use gatehouse_domain::{Clock, DatabaseConfig, Gatehouse, MemorySecretStore, SystemClock};
+use gatehouse_domain::{Clock, Gatehouse, MemorySecretStore, SystemClock};
 use gatehouse_server::setup_code::SetupCode;
 use gatehouse_server::{AppState, Limits, ServeOptions};
+pub use gatehouse_testkit::{on_both, TestDb};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
-use sqlx::Connection;
-use uuid::Uuid;
-
-/// The PostgreSQL server tests create their databases on.
-pub fn postgres_url() -> String {
-    gatehouse_testkit::postgres_url()
-}
-
-pub enum TestDb {
-    Sqlite {
-        dir: tempfile::TempDir,
-    },
-    Postgres {
-        dir: tempfile::TempDir,
-        server: String,
-        name: String,
-    },
-    /// A database the test owns otherwise (e.g. a [`TestCluster`](crate::cluster::TestCluster)'s).
-    Url {
-        dir: tempfile::TempDir,
-        url: String,
-    },
-}
-
-impl TestDb {
-    pub fn sqlite() -> Self {
-        TestDb::Sqlite {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    pub async fn postgres() -> Self {
-        let base = postgres_url();
-        let (server, _) = base.rsplit_once('/').expect("URL with a database");
-        let name = format!("gh_http_{}", Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&base)
-            .await
-            .expect("PostgreSQL at GATEHOUSE_TEST_POSTGRES_URL");
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
-        TestDb::Postgres {
-            dir: tempfile::tempdir().expect("temp dir"),
-            server: server.to_owned(),
-            name,
-        }
-    }
-
-    /// The database at `url`, which the test creates and removes itself.
-    pub fn at(url: String) -> Self {
-        TestDb::Url {
-            dir: tempfile::tempdir().expect("temp dir"),
-            url,
-        }
-    }
-
-    pub fn url(&self) -> String {
-        match self {
-            TestDb::Sqlite { dir } => format!("sqlite://{}", dir.path().join("gh.db").display()),
-            TestDb::Postgres { server, name, .. } => format!("{server}/{name}"),
-            TestDb::Url { url, .. } => url.clone(),
-        }
-    }
-
-    pub fn config(&self) -> DatabaseConfig {
-        DatabaseConfig::from_url(&self.url()).expect("valid URL")
-    }
-
-    /// A folder of this test's own (for the setup code file).
-    pub fn dir(&self) -> PathBuf {
-        match self {
-            TestDb::Sqlite { dir } | TestDb::Postgres { dir, .. } | TestDb::Url { dir, .. } => {
-                dir.path().to_owned()
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let TestDb::Postgres { server, name, .. } = self {
-            let (base, name) = (postgres_url(), name.clone());
-            let _ = server;
-            // Best effort, on a thread of its own: Drop cannot await.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                runtime.block_on(async {
-                    if let Ok(mut admin) = sqlx::PgConnection::connect(&base).await {
-                        let _ =
-                            sqlx::query(&format!("drop database if exists {name} with (force)"))
-                                .execute(&mut admin)
-                                .await;
-                    }
-                });
-            })
-            .join();
-        }
-    }
-}
 
 /// The admin every set-up instance starts with.
 pub const ADMIN_EMAIL: &str = "alice@acme.example.com";
@@ -398,28 +296,3 @@ impl Resp {
             .unwrap_or_default()
     }
 }
-
-/// Runs each test on SQLite and on PostgreSQL: `name::on_sqlite`, `name::on_postgres`.
-macro_rules! on_both {
-    ($(async fn $name:ident($db:ident) $body:block)*) => {
-        $(
-            mod $name {
-                #[allow(unused_imports)]
-                use super::*;
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn on_sqlite() {
-                    let $db = crate::helpers::TestDb::sqlite();
-                    $body
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn on_postgres() {
-                    let $db = crate::helpers::TestDb::postgres().await;
-                    $body
-                }
-            }
-        )*
-    };
-}
-pub(crate) use on_both;

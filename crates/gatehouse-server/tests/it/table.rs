@@ -252,129 +252,248 @@ fn window_operations_are_not_http_routes() {
     }
 }
 
-on_both! {
-    async fn every_backend_operation_is_served_at_its_route(db) {
-        let app = App::start(db).await;
-        for op in OPERATIONS {
-            let path = op.path.replace("{id}", &uuid::Uuid::now_v7().to_string());
-            let method = reqwest::Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
-            let response = Resp::from(app.client.request(method, app.url(&path)).send().await.unwrap()).await;
-            assert_ne!(response.body["detail"], "There is no such endpoint.", "{} {}", op.method, op.path);
-            assert_ne!(response.status, 405, "{} {}", op.method, op.path);
-        }
+#[on_both]
+async fn every_backend_operation_is_served_at_its_route(db: TestDb) {
+    let app = App::start(db).await;
+    for op in OPERATIONS {
+        let path = op.path.replace("{id}", &uuid::Uuid::now_v7().to_string());
+        let method = reqwest::Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
+        let response = Resp::from(
+            app.client
+                .request(method, app.url(&path))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_ne!(
+            response.body["detail"], "There is no such endpoint.",
+            "{} {}",
+            op.method, op.path
+        );
+        assert_ne!(response.status, 405, "{} {}", op.method, op.path);
     }
+}
 
-    async fn both_backends_answer_every_operations_bad_input_with_the_same_problem(db) {
-        let app = App::start(db).await;
-        let (setup_ops, ops): (Vec<&Operation>, Vec<&Operation>) =
-            OPERATIONS.iter().partition(|op| op.access == Access::setup_code);
-        let mut covered = std::collections::BTreeSet::new();
-        let before_setup = bad_calls("", app.setup_code.as_deref(), &setup_ops);
-        compare(&app, &before_setup, &mut covered).await;
-        let admin = app.set_up().await;
-        compare(&app, &bad_calls(&admin, None, &ops), &mut covered).await;
-        // Public operations without arguments cannot be given bad input.
-        let uncovered: Vec<_> = OPERATIONS
-            .iter()
-            .filter(|op| !covered.contains(op.name))
-            .filter(|op| op.access == Access::caller || !op.args.is_empty())
-            .map(|op| op.name)
-            .collect();
-        assert!(uncovered.is_empty(), "{uncovered:?}");
-    }
-
-    async fn a_rule_the_core_enforces_reads_the_same_through_either_backend(db) {
-        let app = App::start(db).await;
-        let admin = app.set_up().await;
-        let op = gatehouse_api::catalog::operation("create_user").unwrap();
-        let args: Map<String, Value> = [(
-            "request".to_owned(),
-            json!({"username": "x y", "email": "not-an-email", "password": "short"}),
-        )]
-        .into_iter()
+#[on_both]
+async fn both_backends_answer_every_operations_bad_input_with_the_same_problem(db: TestDb) {
+    let app = App::start(db).await;
+    let (setup_ops, ops): (Vec<&Operation>, Vec<&Operation>) = OPERATIONS
+        .iter()
+        .partition(|op| op.access == Access::setup_code);
+    let mut covered = std::collections::BTreeSet::new();
+    let before_setup = bad_calls("", app.setup_code.as_deref(), &setup_ops);
+    compare(&app, &before_setup, &mut covered).await;
+    let admin = app.set_up().await;
+    compare(&app, &bad_calls(&admin, None, &ops), &mut covered).await;
+    // Public operations without arguments cannot be given bad input.
+    let uncovered: Vec<_> = OPERATIONS
+        .iter()
+        .filter(|op| !covered.contains(op.name))
+        .filter(|op| op.access == Access::caller || !op.args.is_empty())
+        .map(|op| op.name)
         .collect();
-        let call = Call { op, args, token: Some(admin), setup_code: None };
-        let http = over_http(&app, &call).await.unwrap_err();
-        let window = in_process(&app, &call).await.unwrap_err();
-        assert_eq!(http.status, 422);
-        assert_eq!(http, window, "the same problem, message for message");
-    }
+    assert!(uncovered.is_empty(), "{uncovered:?}");
+}
 
-    async fn the_http_client_backend_runs_every_operation_against_the_server(db) {
-        use gatehouse_domain::*;
-        let app = App::start(db).await;
-        let code = app.setup_code.clone().map(secrecy::SecretString::from);
-        let remote = Remote::new(app.base.parse().unwrap(), reqwest::Client::new());
+#[on_both]
+async fn a_rule_the_core_enforces_reads_the_same_through_either_backend(db: TestDb) {
+    let app = App::start(db).await;
+    let admin = app.set_up().await;
+    let op = gatehouse_api::catalog::operation("create_user").unwrap();
+    let args: Map<String, Value> = [(
+        "request".to_owned(),
+        json!({"username": "x y", "email": "not-an-email", "password": "short"}),
+    )]
+    .into_iter()
+    .collect();
+    let call = Call {
+        op,
+        args,
+        token: Some(admin),
+        setup_code: None,
+    };
+    let http = over_http(&app, &call).await.unwrap_err();
+    let window = in_process(&app, &call).await.unwrap_err();
+    assert_eq!(http.status, 422);
+    assert_eq!(http, window, "the same problem, message for message");
+}
 
-        let status = remote.instance_status().await.unwrap();
-        assert!(!status.initialized);
-        let setup: Setup = serde_json::from_value(App::setup_body()).unwrap();
-        let done = remote.setup(code, setup).await.unwrap();
-        let admin = Credential::bearer(done.data.access_token.expose());
-        assert_eq!(remote.me(&admin).await.unwrap().username, "alice");
+#[on_both]
+async fn the_http_client_backend_runs_every_operation_against_the_server(db: TestDb) {
+    use gatehouse_domain::*;
+    let app = App::start(db).await;
+    let code = app.setup_code.clone().map(secrecy::SecretString::from);
+    let remote = Remote::new(app.base.parse().unwrap(), reqwest::Client::new());
 
-        let signed_in = remote
-            .sign_in(SignIn { login: ADMIN_EMAIL.into(), password: secrecy::SecretString::from(ADMIN_PASSWORD.to_owned()) })
-            .await
+    let status = remote.instance_status().await.unwrap();
+    assert!(!status.initialized);
+    let setup: Setup = serde_json::from_value(App::setup_body()).unwrap();
+    let done = remote.setup(code, setup).await.unwrap();
+    let admin = Credential::bearer(done.data.access_token.expose());
+    assert_eq!(remote.me(&admin).await.unwrap().username, "alice");
+
+    let signed_in = remote
+        .sign_in(SignIn {
+            login: ADMIN_EMAIL.into(),
+            password: secrecy::SecretString::from(ADMIN_PASSWORD.to_owned()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(signed_in.user.id, done.admin.id);
+
+    let new_user = |username: &str| -> NewUser {
+        serde_json::from_value(json!({"username": username, "password": GOOD_PASSWORD})).unwrap()
+    };
+    let grace = remote.create_user(&admin, new_user("grace")).await.unwrap();
+    let taken = remote
+        .create_user(&admin, new_user("GRACE"))
+        .await
+        .unwrap_err();
+    assert_eq!((taken.status, taken.code), (409, ErrorCode::Conflict));
+    let page = remote
+        .list_users(
+            &admin,
+            UserQuery {
+                search: Some("gra".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![grace.id]
+    );
+    assert_eq!(remote.get_user(&admin, grace.id).await.unwrap(), grace);
+    let suspended = remote
+        .set_user_status(
+            &admin,
+            grace.id,
+            StatusChange {
+                status: UserStatus::Suspended,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(suspended.status, UserStatus::Suspended);
+    let editor = remote
+        .set_user_roles(
+            &admin,
+            grace.id,
+            RolesChange {
+                roles: vec![Role::Editor],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(editor.roles, vec![Role::Editor]);
+    let reset = remote
+        .reset_user_password(&admin, grace.id, PasswordResetRequest::default())
+        .await
+        .unwrap();
+    assert!(reset.temporary_password.is_some());
+    remote.unlock_user(&admin, grace.id).await.unwrap();
+    let admin2: NewAdmin =
+        serde_json::from_value(json!({"email": "bob@acme.example.com", "password": GOOD_PASSWORD}))
             .unwrap();
-        assert_eq!(signed_in.user.id, done.admin.id);
+    assert_eq!(
+        remote.create_admin(&admin, admin2).await.unwrap().roles,
+        vec![Role::Admin]
+    );
 
-        let new_user = |username: &str| -> NewUser {
-            serde_json::from_value(json!({"username": username, "password": GOOD_PASSWORD})).unwrap()
-        };
-        let grace = remote.create_user(&admin, new_user("grace")).await.unwrap();
-        let taken = remote.create_user(&admin, new_user("GRACE")).await.unwrap_err();
-        assert_eq!((taken.status, taken.code), (409, ErrorCode::Conflict));
-        let page = remote.list_users(&admin, UserQuery { search: Some("gra".into()), ..Default::default() }).await.unwrap();
-        assert_eq!(page.items.iter().map(|u| u.id).collect::<Vec<_>>(), vec![grace.id]);
-        assert_eq!(remote.get_user(&admin, grace.id).await.unwrap(), grace);
-        let suspended = remote.set_user_status(&admin, grace.id, StatusChange { status: UserStatus::Suspended }).await.unwrap();
-        assert_eq!(suspended.status, UserStatus::Suspended);
-        let editor = remote.set_user_roles(&admin, grace.id, RolesChange { roles: vec![Role::Editor] }).await.unwrap();
-        assert_eq!(editor.roles, vec![Role::Editor]);
-        let reset = remote.reset_user_password(&admin, grace.id, PasswordResetRequest::default()).await.unwrap();
-        assert!(reset.temporary_password.is_some());
-        remote.unlock_user(&admin, grace.id).await.unwrap();
-        let admin2: NewAdmin = serde_json::from_value(json!({"email": "bob@acme.example.com", "password": GOOD_PASSWORD})).unwrap();
-        assert_eq!(remote.create_admin(&admin, admin2).await.unwrap().roles, vec![Role::Admin]);
-
-        let account: NewAccount = serde_json::from_value(json!({"name": "Globex", "username": "owner@globex.example.com", "password": GOOD_PASSWORD})).unwrap();
-        let created = remote.create_account(&admin, account, Some("retry-1".into())).await.unwrap();
-        assert!(created.initial_token_secret.is_some() && !created.replayed);
-        let again: NewAccount = serde_json::from_value(json!({"name": "Globex", "username": "owner@globex.example.com", "password": GOOD_PASSWORD})).unwrap();
-        let replayed = remote.create_account(&admin, again, Some("retry-1".into())).await.unwrap();
-        assert!(replayed.replayed && replayed.initial_token_secret.is_none());
-        assert_eq!(remote.get_account(&admin, created.account.id).await.unwrap().name, "Globex");
-        assert!(remote.list_accounts(&admin, AccountQuery::default()).await.unwrap().total >= 2);
-
-        let token: NewApiToken = serde_json::from_value(json!({"name": "ci"})).unwrap();
-        let issued = remote.create_api_token(&admin, token).await.unwrap();
-        let listed = remote.list_api_tokens(&admin, TokenQuery::default()).await.unwrap();
-        assert!(listed.items.iter().any(|t| t.id == issued.token.id));
-        assert_eq!(remote.revoke_api_token(&admin, issued.token.id).await.unwrap().state, TokenState::Revoked);
-
-        let mut settings = remote.get_settings(&admin).await.unwrap();
-        settings.lockout_threshold = 7;
-        assert_eq!(remote.update_settings(&admin, settings).await.unwrap().lockout_threshold, 7);
-        assert_eq!(remote.password_policy().await.unwrap(), remote.get_settings(&admin).await.unwrap().password_policy);
-        let report = remote
-            .evaluate_password(PasswordCandidate { password: secrecy::SecretString::from("abc".to_owned()), context: None, policy: None })
+    let account: NewAccount = serde_json::from_value(json!({"name": "Globex", "username": "owner@globex.example.com", "password": GOOD_PASSWORD})).unwrap();
+    let created = remote
+        .create_account(&admin, account, Some("retry-1".into()))
+        .await
+        .unwrap();
+    assert!(created.initial_token_secret.is_some() && !created.replayed);
+    let again: NewAccount = serde_json::from_value(json!({"name": "Globex", "username": "owner@globex.example.com", "password": GOOD_PASSWORD})).unwrap();
+    let replayed = remote
+        .create_account(&admin, again, Some("retry-1".into()))
+        .await
+        .unwrap();
+    assert!(replayed.replayed && replayed.initial_token_secret.is_none());
+    assert_eq!(
+        remote
+            .get_account(&admin, created.account.id)
             .await
-            .unwrap();
-        assert!(!report.passed);
-        assert!(!remote.verification_keys().await.unwrap().keys.is_empty());
-        assert!(!remote.list_audit_events(&admin, AuditQuery::default()).await.unwrap().items.is_empty());
+            .unwrap()
+            .name,
+        "Globex"
+    );
+    assert!(
+        remote
+            .list_accounts(&admin, AccountQuery::default())
+            .await
+            .unwrap()
+            .total
+            >= 2
+    );
 
-        let changed = remote
-            .change_password(&admin, PasswordChange {
+    let token: NewApiToken = serde_json::from_value(json!({"name": "ci"})).unwrap();
+    let issued = remote.create_api_token(&admin, token).await.unwrap();
+    let listed = remote
+        .list_api_tokens(&admin, TokenQuery::default())
+        .await
+        .unwrap();
+    assert!(listed.items.iter().any(|t| t.id == issued.token.id));
+    assert_eq!(
+        remote
+            .revoke_api_token(&admin, issued.token.id)
+            .await
+            .unwrap()
+            .state,
+        TokenState::Revoked
+    );
+
+    let mut settings = remote.get_settings(&admin).await.unwrap();
+    settings.lockout_threshold = 7;
+    assert_eq!(
+        remote
+            .update_settings(&admin, settings)
+            .await
+            .unwrap()
+            .lockout_threshold,
+        7
+    );
+    assert_eq!(
+        remote.password_policy().await.unwrap(),
+        remote.get_settings(&admin).await.unwrap().password_policy
+    );
+    let report = remote
+        .evaluate_password(PasswordCandidate {
+            password: secrecy::SecretString::from("abc".to_owned()),
+            context: None,
+            policy: None,
+        })
+        .await
+        .unwrap();
+    assert!(!report.passed);
+    assert!(!remote.verification_keys().await.unwrap().keys.is_empty());
+    assert!(!remote
+        .list_audit_events(&admin, AuditQuery::default())
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+
+    let changed = remote
+        .change_password(
+            &admin,
+            PasswordChange {
                 current_password: secrecy::SecretString::from(ADMIN_PASSWORD.to_owned()),
                 new_password: secrecy::SecretString::from("Granite-Meadow-48-lynx".to_owned()),
-            })
-            .await
-            .unwrap();
-        let expired = remote.me(&admin).await.unwrap_err();
-        assert_eq!(expired.code, ErrorCode::Unauthenticated, "the old session ended");
-        let fresh = Credential::bearer(changed.access_token.access_token.expose());
-        assert_eq!(remote.me(&fresh).await.unwrap().id, done.admin.id);
-    }
+            },
+        )
+        .await
+        .unwrap();
+    let expired = remote.me(&admin).await.unwrap_err();
+    assert_eq!(
+        expired.code,
+        ErrorCode::Unauthenticated,
+        "the old session ended"
+    );
+    let fresh = Credential::bearer(changed.access_token.access_token.expose());
+    assert_eq!(remote.me(&fresh).await.unwrap().id, done.admin.id);
 }

@@ -378,9 +378,14 @@ impl Shell {
                 guard.as_ref().map(|c| c.info.clone()),
             )
         };
-        let instance = match backend {
-            Some(backend) => Some(backend.instance_status().await?),
-            None => None,
+        // A connection that does not answer is still the connection: the window says
+        // why and offers to retry or change it, rather than failing to start.
+        let (instance, connection_problem) = match backend {
+            Some(backend) => match backend.instance_status().await {
+                Ok(status) => (Some(status), None),
+                Err(problem) => (None, Some(problem)),
+            },
+            None => (None, None),
         };
         let session = self
             .session
@@ -391,6 +396,7 @@ impl Shell {
         Ok(AppState {
             connection,
             instance,
+            connection_problem,
             session,
             preferences: self.preferences(),
         })

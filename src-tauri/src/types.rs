@@ -3,7 +3,7 @@
 //! into ui/src/bindings by `cargo test -p gatehouse-domain -p gatehouse-desktop --features gatehouse-desktop/ts --lib export_bindings`.
 
 use gatehouse_domain::{
-    InstanceStatus, PasswordPolicy, PolicyPreset, SecretString, TlsMode, UserView,
+    InstanceStatus, PasswordPolicy, PolicyPreset, Problem, SecretString, TlsMode, UserView,
 };
 use serde::{Deserialize, Serialize};
 
@@ -63,8 +63,12 @@ impl Default for AppPreferences {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AppState {
     pub connection: Option<ConnectionInfo>,
-    /// Whether the connected instance is set up; absent when not connected.
+    /// Whether the connected instance is set up; absent when not connected, or when
+    /// the connection does not answer (then `connection_problem` says why).
     pub instance: Option<InstanceStatus>,
+    /// Why the connection does not answer now (the database or server is down, a
+    /// server's certificate changed); the window offers to retry or to change it.
+    pub connection_problem: Option<Problem>,
     pub session: Option<SessionView>,
     pub preferences: AppPreferences,
 }

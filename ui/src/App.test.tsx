@@ -34,33 +34,43 @@ const prefs = { clipboard_clear_seconds: 30 };
 describe("app routing", () => {
   beforeEach(() => resetInvoke());
 
+  it("says why when the connection does not answer, and offers to change it", async () => {
+    const problem = { type: "about:blank", title: "Certificate changed", status: 502, detail: "The certificate of gh.test is not the one this profile trusts.", code: "certificate_changed" as const, errors: [] };
+    shellWith({ connection: { kind: "server", label: "Team", detail: "https://gh.test/" }, instance: null, connection_problem: problem, session: null, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByText("The server does not answer as expected")).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toHaveTextContent("not the one this profile trusts");
+    expect(screen.getByTestId("change-connection")).toBeEnabled();
+    expect(screen.queryByTestId("wizard-org-name")).toBeNull();
+  });
+
   it("offers a connection first", async () => {
-    shellWith({ connection: null, instance: null, session: null, preferences: prefs });
+    shellWith({ connection: null, instance: null, connection_problem: null, session: null, preferences: prefs });
     render(<App />);
     expect(await screen.findByTestId("connect-local")).toBeInTheDocument();
   });
 
   it("runs the setup wizard while the instance is not set up", async () => {
-    shellWith({ connection: local, instance: { ...ready, initialized: false }, session: null, preferences: prefs });
+    shellWith({ connection: local, instance: { ...ready, initialized: false }, connection_problem: null, session: null, preferences: prefs });
     render(<App />);
     expect(await screen.findByTestId("wizard-org-name")).toBeInTheDocument();
   });
 
   it("asks to sign in without a session", async () => {
-    shellWith({ connection: local, instance: ready, session: null, preferences: prefs });
+    shellWith({ connection: local, instance: ready, connection_problem: null, session: null, preferences: prefs });
     render(<App />);
     expect(await screen.findByTestId("signin-login")).toBeInTheDocument();
   });
 
   it("forces a password change when the password is temporary", async () => {
-    shellWith({ connection: local, instance: ready, session: { ...session, must_change_password: true }, preferences: prefs });
+    shellWith({ connection: local, instance: ready, connection_problem: null, session: { ...session, must_change_password: true }, preferences: prefs });
     render(<App />);
     expect(await screen.findByText("Choose a new password")).toBeInTheDocument();
     expect(screen.queryByTestId("nav-users")).toBeNull();
   });
 
   it("shows the users screen when signed in", async () => {
-    shellWith({ connection: local, instance: ready, session, preferences: prefs });
+    shellWith({ connection: local, instance: ready, connection_problem: null, session, preferences: prefs });
     render(<App />);
     expect(await screen.findByTestId("user-row")).toHaveTextContent("jdoe");
     expect(screen.getByTestId("nav-users")).toHaveAttribute("aria-current", "page");

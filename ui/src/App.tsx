@@ -7,6 +7,7 @@ import { AppContext } from "./lib/app";
 import { ClipboardProvider } from "./lib/clipboard";
 import { ChangePasswordScreen } from "./screens/ChangePassword";
 import { ConnectScreen } from "./screens/Connect";
+import { ConnectionProblemScreen } from "./screens/ConnectionProblem";
 import { MainScreen } from "./screens/Main";
 import { SignInScreen } from "./screens/SignIn";
 import { SetupWizard } from "./screens/Wizard";
@@ -60,6 +61,7 @@ export function App() {
   const s = ctx.state;
   let screen;
   if (!s.connection) screen = <ConnectScreen />;
+  else if (s.connection_problem) screen = <ConnectionProblemScreen />;
   else if (!s.instance || !s.instance.initialized) screen = <SetupWizard />;
   else if (!s.session) screen = <SignInScreen />;
   else if (s.session.must_change_password) screen = <ChangePasswordScreen />;

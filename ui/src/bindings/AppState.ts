@@ -2,6 +2,7 @@
 import type { AppPreferences } from "./AppPreferences";
 import type { ConnectionInfo } from "./ConnectionInfo";
 import type { InstanceStatus } from "./InstanceStatus";
+import type { Problem } from "./Problem";
 import type { SessionView } from "./SessionView";
 
 /**
@@ -9,6 +10,12 @@ import type { SessionView } from "./SessionView";
  */
 export type AppState = { connection: ConnectionInfo | null, 
 /**
- * Whether the connected instance is set up; absent when not connected.
+ * Whether the connected instance is set up; absent when not connected, or when
+ * the connection does not answer (then `connection_problem` says why).
  */
-instance: InstanceStatus | null, session: SessionView | null, preferences: AppPreferences, };
+instance: InstanceStatus | null, 
+/**
+ * Why the connection does not answer now (the database or server is down, a
+ * server's certificate changed); the window offers to retry or to change it.
+ */
+connection_problem: Problem | null, session: SessionView | null, preferences: AppPreferences, };

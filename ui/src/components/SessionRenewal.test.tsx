@@ -18,7 +18,7 @@ function renderWith(current: SessionView, setState: (s: AppState) => void) {
   const state: AppState = {
     connection: { kind: "server", label: "Team", detail: "https://gh.test/" },
     instance: { initialized: true, instance_id: "i", organization: "Acme", created_at: null },
-    session: current,
+    connection_problem: null, session: current,
     preferences: { clipboard_clear_seconds: 30 },
   };
   render(

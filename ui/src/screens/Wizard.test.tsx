@@ -23,7 +23,7 @@ const presets: PresetInfo[] = [
 const state: AppState = {
   connection: { kind: "local", label: "Local database", detail: "/tmp/g.db" },
   instance: { initialized: false, instance_id: null, organization: null, created_at: null },
-  session: null,
+  connection_problem: null, session: null,
   preferences: { clipboard_clear_seconds: 30 },
 };
 

@@ -36,6 +36,15 @@ macro_rules! backend_command {
             backend_command!(@call $access state $name ($($arg),*))
         }
     };
+    // Run in the app itself (the Shell method of the same name), whatever the backend.
+    (@local $access:ident $name:ident ($($arg:ident: $ty:ty),*) -> $out:ty) => {
+        #[tauri::command(rename_all = "snake_case")]
+        #[tracing::instrument(skip_all, err(Debug))]
+        pub async fn $name(state: State<'_, Shell>, $($arg: Arg<$ty>),*) -> Reply<$out> {
+            $(let $arg = $arg.decode(stringify!($arg))?;)*
+            state.$name($($arg),*).await
+        }
+    };
     (@session $access:ident $name:ident ($($arg:ident: $ty:ty),*) -> $out:ty) => {
         backend_command!(@session_fn $access $name ($($arg: $ty),*) -> $out);
     };
@@ -155,6 +164,7 @@ macro_rules! ts_command {
         )
     }};
     (@output backend $out:ty) => { $out };
+    (@output local $out:ty) => { $out };
     (@output session $out:ty) => { <$out as StartsSession>::Seen };
 }
 

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use gatehouse_api::trust::Trust;
 use gatehouse_api::{problem, Backend, InProcess, Remote};
 use gatehouse_domain::{
-    Credential, DatabaseConfig, Error, ErrorCode, FieldError, Gatehouse, PostgresConfig, Problem,
-    SecretStore, SecretStoreError, SecretString, SetupDone, SignInSource, SignedIn,
+    Credential, DatabaseConfig, Error, ErrorCode, FieldError, Gatehouse, PasswordPolicy,
+    PostgresConfig, Problem, SecretStore, SecretStoreError, SecretString, SetupDone, SignInSource,
+    SignedIn,
 };
 
 use crate::clipboard::ClipboardGuard;
@@ -31,6 +32,8 @@ pub fn invalid_field(field: &str, code: &str, message: &str) -> Problem {
 
 struct Connection {
     backend: Arc<dyn Backend>,
+    /// The password policy in force, as last read, and when.
+    policy: Arc<Mutex<Option<(std::time::Instant, PasswordPolicy)>>>,
     /// The core this process runs (not for a Gatehouse server), closed when the
     /// connection is replaced.
     core: Option<Gatehouse>,
@@ -129,6 +132,27 @@ impl Shell {
         Ok((backend, credential))
     }
 
+    /// The connection's password policy in force, read again after ten seconds (a
+    /// change in Settings shows in the feedback within them; submitting is always
+    /// checked against the current policy by the backend).
+    pub async fn policy_in_force(&self) -> Result<PasswordPolicy, Problem> {
+        const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+        let (backend, cache) = {
+            let guard = self.connection.lock().await;
+            let connection = guard.as_ref().ok_or_else(not_connected)?;
+            (connection.backend.clone(), connection.policy.clone())
+        };
+        if let Some((read_at, policy)) = cache.lock().expect("policy cache lock").as_ref() {
+            if read_at.elapsed() < FRESH_FOR {
+                return Ok(policy.clone());
+            }
+        }
+        let policy = backend.password_policy().await?;
+        *cache.lock().expect("policy cache lock") =
+            Some((std::time::Instant::now(), policy.clone()));
+        Ok(policy)
+    }
+
     /// A problem of an authenticated call; an expired or rejected session ends.
     pub fn session_problem(&self, problem: Problem) -> Problem {
         if matches!(
@@ -162,6 +186,7 @@ impl Shell {
         let backend = Arc::new(InProcess::new(core.clone(), SignInSource::Desktop));
         self.replace_connection(Connection {
             backend,
+            policy: Arc::default(),
             core: Some(core),
             info,
         })
@@ -192,6 +217,7 @@ impl Shell {
         remote.instance_status().await?;
         self.replace_connection(Connection {
             backend: Arc::new(remote),
+            policy: Arc::default(),
             core: None,
             info: ConnectionInfo {
                 kind: ConnectionKind::Server,

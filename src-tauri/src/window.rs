@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use gatehouse_domain::instance::suggested_blocked_domains as suggested_domains;
-use gatehouse_domain::{Error, PolicyPreset, Problem, SecretString};
+use gatehouse_domain::{
+    Error, PasswordCandidate, PolicyPreset, PolicyReport, Problem, SecretString,
+};
 
 use crate::shell::Shell;
 use crate::types::{
@@ -100,6 +102,22 @@ impl Shell {
             clears_at: clears_at.to_rfc3339(),
             seconds,
         })
+    }
+
+    /// Live password feedback, evaluated here by the core linked into the app (it is
+    /// one function on every side, so this window and the server's checks on submit
+    /// cannot disagree): against the candidate's own policy (a preview), else the
+    /// policy in force, asked of the backend at most every ten seconds. No request per
+    /// keystroke reaches a server, where they would be throttled as any client's.
+    pub async fn evaluate_password(&self, candidate: PasswordCandidate) -> Reply<PolicyReport> {
+        candidate.check().map_err(gatehouse_api::problem)?;
+        let in_force = match &candidate.policy {
+            Some(_) => None,
+            None => Some(self.policy_in_force().await?),
+        };
+        tauri::async_runtime::spawn_blocking(move || candidate.evaluate(in_force))
+            .await
+            .map_err(|e| gatehouse_api::problem(Error::Internal(Box::new(e))))
     }
 
     /// Clears the clipboard now, if it still holds what we copied (on a blocking

@@ -28,6 +28,7 @@ pub enum Place {
 pub enum Window {
     backend,
     session,
+    local,
 }
 
 /// The route's flags.

@@ -194,8 +194,8 @@ pub(crate) fn changed_certificate(url: &Url) -> Problem {
         ErrorCode::CertificateChanged,
         format!(
             "The certificate of {host} is not the one this profile trusts. If the server's \
-             certificate was replaced on purpose, compare the new fingerprint with the one \
-             `gatehouse serve` prints, then remove the profile and connect again. Otherwise \
+             certificate was replaced on purpose, check the server again and trust the new \
+             fingerprint once it matches the one `gatehouse serve` printed. Otherwise \
              someone may be intercepting the connection: do not sign in."
         ),
     )

@@ -250,6 +250,64 @@ pub struct PasswordCandidate {
     pub policy: Option<PasswordPolicy>,
 }
 
+impl PasswordCandidate {
+    /// The bounds of what is evaluated without a credential: a candidate of at most
+    /// the hard maximum length, context values of at most 320 characters, a policy that
+    /// passes its check. Every failing field is reported.
+    pub fn check(&self) -> Result<()> {
+        const MAX_CONTEXT_CHARS: usize = 320;
+        let max_candidate = usize::from(crate::policy::HARD_MAX_LENGTH);
+        let mut errors = FieldErrors::default();
+        if secrecy::ExposeSecret::expose_secret(&self.password)
+            .chars()
+            .count()
+            > max_candidate
+        {
+            errors.push(FieldError::new(
+                "password",
+                "too_long",
+                format!("Send at most {max_candidate} characters."),
+            ));
+        }
+        let context = self.context.clone().unwrap_or_default();
+        for (field, value) in [
+            ("context.username", &context.username),
+            ("context.email", &context.email),
+            ("context.first_name", &context.first_name),
+            ("context.last_name", &context.last_name),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.chars().count() > MAX_CONTEXT_CHARS)
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "too_long",
+                    format!("Send at most {MAX_CONTEXT_CHARS} characters."),
+                ));
+            }
+        }
+        if let Some(Err(problems)) = self.policy.as_ref().map(PasswordPolicy::check) {
+            for problem in problems {
+                let field = format!("policy.{}", problem.field);
+                errors.push(problem.for_field(&field));
+            }
+        }
+        errors.finish()
+    }
+
+    /// Evaluates the candidate against its own policy, else `in_force`, else the
+    /// default one. CPU-bound (zxcvbn): call it off the async workers. Check it first.
+    pub fn evaluate(self, in_force: Option<PasswordPolicy>) -> PolicyReport {
+        let policy = self.policy.or(in_force).unwrap_or_default();
+        evaluate(
+            &policy,
+            secrecy::ExposeSecret::expose_secret(&self.password),
+            &self.context.unwrap_or_default(),
+        )
+    }
+}
+
 /// The default blocked domains the wizard suggests.
 pub fn suggested_blocked_domains() -> Vec<String> {
     SUGGESTED_BLOCKED_DOMAINS
@@ -436,61 +494,11 @@ impl Gatehouse {
     /// at most the hard maximum length, context values of at most 320 characters, a
     /// policy that passes its check). Runs on the blocking pool.
     pub async fn evaluate_password(&self, candidate: PasswordCandidate) -> Result<PolicyReport> {
-        let PasswordCandidate {
-            password: candidate,
-            context,
-            policy,
-        } = candidate;
-        let context = context.unwrap_or_default();
-        const MAX_CONTEXT_CHARS: usize = 320;
-        let max_candidate = usize::from(crate::policy::HARD_MAX_LENGTH);
-        let mut errors = FieldErrors::default();
-        if secrecy::ExposeSecret::expose_secret(&candidate)
-            .chars()
-            .count()
-            > max_candidate
-        {
-            errors.push(FieldError::new(
-                "password",
-                "too_long",
-                format!("Send at most {max_candidate} characters."),
-            ));
-        }
-        for (field, value) in [
-            ("context.username", &context.username),
-            ("context.email", &context.email),
-            ("context.first_name", &context.first_name),
-            ("context.last_name", &context.last_name),
-        ] {
-            if value
-                .as_deref()
-                .is_some_and(|v| v.chars().count() > MAX_CONTEXT_CHARS)
-            {
-                errors.push(FieldError::new(
-                    field,
-                    "too_long",
-                    format!("Send at most {MAX_CONTEXT_CHARS} characters."),
-                ));
-            }
-        }
-        if let Some(Err(problems)) = policy.as_ref().map(PasswordPolicy::check) {
-            for problem in problems {
-                let field = format!("policy.{}", problem.field);
-                errors.push(problem.for_field(&field));
-            }
-        }
-        errors.finish()?;
-        let policy = match policy {
-            Some(policy) => policy,
-            None => self.password_policy().await?,
+        candidate.check()?;
+        let in_force = match candidate.policy {
+            Some(_) => None,
+            None => Some(self.password_policy().await?),
         };
-        Ok(tokio::task::spawn_blocking(move || {
-            evaluate(
-                &policy,
-                secrecy::ExposeSecret::expose_secret(&candidate),
-                &context,
-            )
-        })
-        .await?)
+        Ok(tokio::task::spawn_blocking(move || candidate.evaluate(in_force)).await?)
     }
 }

@@ -32,6 +32,8 @@ const REMOTE_PASSWORD: &str = "pg-secret-Quokka-41";
 
 struct Setup {
     app: PathBuf,
+    /// The `gatehouse` server binary, for the second run over a Gatehouse server.
+    server: PathBuf,
     webdriver: String,
     artifacts: PathBuf,
 }
@@ -44,6 +46,15 @@ fn setup() -> Result<Setup, String> {
     if !app.is_file() {
         return Err(format!("the app binary {} does not exist", app.display()));
     }
+    let server = std::env::var_os("GATEHOUSE_E2E_SERVER")
+        .map(PathBuf::from)
+        .ok_or("GATEHOUSE_E2E_SERVER (the gatehouse binary) is not set")?;
+    if !server.is_file() {
+        return Err(format!(
+            "the server binary {} does not exist",
+            server.display()
+        ));
+    }
     let webdriver = std::env::var("GATEHOUSE_E2E_WEBDRIVER")
         .map_err(|_| "GATEHOUSE_E2E_WEBDRIVER (tauri-driver's URL) is not set")?;
     let artifacts = std::env::var_os("GATEHOUSE_E2E_ARTIFACTS")
@@ -52,6 +63,7 @@ fn setup() -> Result<Setup, String> {
     std::fs::create_dir_all(&artifacts).map_err(|e| e.to_string())?;
     Ok(Setup {
         app,
+        server,
         webdriver,
         artifacts,
     })
@@ -76,6 +88,146 @@ impl Drop for PostgresDatabase {
     fn drop(&mut self) {
         // The app may still hold connections: force them out.
         psql(&format!("drop database if exists {} with (force)", self.0));
+    }
+}
+
+/// A real `gatehouse serve` on loopback over TLS with a self-signed certificate (the
+/// team mode the window signs in to), on a database of its own.
+struct TeamServer {
+    binary: PathBuf,
+    dir: PathBuf,
+    port: u16,
+    database_url: String,
+    child: Option<std::process::Child>,
+    /// The one-time setup code it printed on its first start.
+    setup_code: String,
+    /// The certificate fingerprint it printed at its last start.
+    fingerprint: String,
+}
+
+impl TeamServer {
+    fn start(binary: &std::path::Path, database: &str) -> TeamServer {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir = std::env::temp_dir().join(format!("gatehouse-e2e-server-{nanos}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let (server, _) = postgres_url()
+            .rsplit_once('/')
+            .map(|(s, d)| (s.to_owned(), d.to_owned()))
+            .unwrap();
+        let mut team = TeamServer {
+            binary: binary.to_owned(),
+            dir,
+            port,
+            database_url: format!("{server}/{database}"),
+            child: None,
+            setup_code: String::new(),
+            fingerprint: String::new(),
+        };
+        let code = team.spawn();
+        team.setup_code = code.expect("a fresh server prints its setup code");
+        team
+    }
+
+    /// Starts the binary; waits for what it prints (the fingerprint, and the setup code
+    /// while not set up) and until it answers. The setup code, if printed.
+    fn spawn(&mut self) -> Option<String> {
+        use std::io::BufRead;
+        let mut child = Command::new(&self.binary)
+            .args(["serve", "--tls-self-signed", "--bind"])
+            .arg(format!("127.0.0.1:{}", self.port))
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .arg("--setup-code-file")
+            .arg(self.dir.join("setup-code.txt"))
+            .env("GATEHOUSE_DATABASE_URL", &self.database_url)
+            .env_remove("GATEHOUSE_DATABASE_URL_FILE")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("gatehouse serve starts");
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        self.child = Some(child);
+        let mut code = None;
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) else {
+                if self.answers() && !self.fingerprint.is_empty() {
+                    break;
+                }
+                continue;
+            };
+            if let Some(f) = line.strip_prefix("TLS certificate fingerprint: ") {
+                self.fingerprint = f.trim().to_owned();
+            }
+            if let Some(c) = line.strip_prefix("setup code: ") {
+                code = Some(c.trim().to_owned());
+            }
+        }
+        assert!(
+            self.fingerprint.starts_with("SHA256:"),
+            "the server printed its fingerprint"
+        );
+        code
+    }
+
+    fn answers(&self) -> bool {
+        std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+    }
+
+    fn url(&self) -> String {
+        format!("https://localhost:{}", self.port)
+    }
+
+    /// A client that trusts this server's certificate, for what the test does beside
+    /// the window (another admin's actions).
+    fn client(&self) -> reqwest::Client {
+        let pem = std::fs::read(self.dir.join("tls-cert.pem")).unwrap();
+        reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+            .build()
+            .unwrap()
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
+
+    /// Stops the server, throws its certificate away and starts it again at the same
+    /// address: what a replaced, or an intercepting, server looks like to a desktop.
+    fn restart_with_a_new_certificate(&mut self) {
+        self.stop();
+        let old = std::mem::take(&mut self.fingerprint);
+        std::fs::remove_file(self.dir.join("tls-cert.pem")).unwrap();
+        std::fs::remove_file(self.dir.join("tls-key.pem")).unwrap();
+        self.spawn();
+        assert_ne!(self.fingerprint, old, "a new certificate");
+    }
+}
+
+impl Drop for TeamServer {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -113,6 +265,8 @@ struct Window {
     client: Client,
     artifacts: PathBuf,
     shots: usize,
+    /// Put before every screenshot's name (the second run, over a server: `server-`).
+    prefix: &'static str,
 }
 
 fn by_id(test_id: &str) -> String {
@@ -137,6 +291,7 @@ impl Window {
             client,
             artifacts: setup.artifacts.clone(),
             shots: 0,
+            prefix: "",
         }
     }
 
@@ -268,7 +423,9 @@ impl Window {
 
     async fn shot(&mut self, name: &str) {
         self.shots += 1;
-        let path = self.artifacts.join(format!("{:02}-{name}.png", self.shots));
+        let path = self
+            .artifacts
+            .join(format!("{:02}-{}{name}.png", self.shots, self.prefix));
         match self.client.screenshot().await {
             Ok(png) => std::fs::write(&path, png).unwrap(),
             Err(e) => eprintln!("screenshot {name} failed: {e}"),
@@ -304,16 +461,28 @@ async fn an_admin_sets_up_a_fresh_instance_and_provisions_a_user_and_an_account(
             return;
         }
     };
+    // fantoccini and reqwest bring more than one TLS provider along: say which.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let started = Instant::now();
     let mut w = Window::open(&setup).await;
     let remote = PostgresDatabase::create();
     let database = remote.0.clone();
+    let server_database = PostgresDatabase::create();
+    let mut server = TeamServer::start(&setup.server, &server_database.0);
     let outcome = tokio::spawn(async move {
         flow(&mut w, &database).await;
+        let in_process = started.elapsed();
+        team_mode(&mut w, &mut server).await;
+        eprintln!(
+            "in-process flows {:.1} s, over the server {:.1} s",
+            in_process.as_secs_f64(),
+            (started.elapsed() - in_process).as_secs_f64()
+        );
         w
     })
     .await;
     drop(remote);
+    drop(server_database);
     match outcome {
         Ok(w) => {
             let _ = w.client.close().await;
@@ -386,7 +555,15 @@ async fn flow(w: &mut Window, remote_database: &str) {
 
     // This instance lives in the local database.
     w.click("connect-local").await;
+    new_instance(w, None).await;
+    another_database(w, remote_database).await;
+}
 
+/// A fresh instance from its setup wizard to an admin's day: users, a forced password
+/// change, an account, API tokens, the clipboard, the own password. `setup_code` is the
+/// code a Gatehouse server printed (`None` in-process). Ends signed in as the first
+/// admin, with NEW_ADMIN_PASSWORD.
+async fn new_instance(w: &mut Window, setup_code: Option<&str>) {
     // Wizard, step 1: the organization.
     w.type_into("wizard-org-name", ORG).await;
     w.shot("wizard-organization").await;
@@ -408,8 +585,11 @@ async fn flow(w: &mut Window, remote_database: &str) {
     w.shot("wizard-policy").await;
     w.click("wizard-next").await;
 
-    // Step 4: review and create.
+    // Step 4: review and create (a server asks for the setup code it printed).
     w.el("wizard-finish").await;
+    if let Some(code) = setup_code {
+        w.type_into("wizard-setup-code", code).await;
+    }
     w.shot("wizard-review").await;
     w.click("wizard-finish").await;
 
@@ -652,7 +832,12 @@ async fn flow(w: &mut Window, remote_database: &str) {
     w.type_into("signin-password", NEW_ADMIN_PASSWORD).await;
     w.click("signin-submit").await;
     w.el("nav-users").await;
+}
 
+/// Another database: leave the local one for the shared PostgreSQL as a named profile
+/// (password in the keychain, never in a file), and back. Ends on that database's
+/// wizard.
+async fn another_database(w: &mut Window, remote_database: &str) {
     // Another database: sign out, leave the local one, connect to the shared PostgreSQL,
     // which is not set up yet, so the wizard opens there.
     w.click("sign-out").await;
@@ -693,4 +878,95 @@ async fn flow(w: &mut Window, remote_database: &str) {
     w.click("saved-profile").await;
     w.click("connect-remote").await;
     w.el("wizard-org-name").await;
+}
+
+/// The whole flow a second time, over a real `gatehouse serve` (TLS, self-signed): first
+/// contact shows the fingerprint the server printed, the window pins it, runs the
+/// wizard with the server's setup code and the admin's day; then a suspended admin's
+/// open window loses access at its next action, and a changed certificate is refused.
+async fn team_mode(w: &mut Window, server: &mut TeamServer) {
+    w.prefix = "server-";
+    w.click("disconnect").await;
+    w.type_into("server-url", &server.url()).await;
+    w.click("server-check").await;
+    let shown = w.text("server-fingerprint").await;
+    assert_eq!(
+        shown.trim(),
+        server.fingerprint,
+        "the window shows what the server printed"
+    );
+    w.wait_enabled("server-connect", false).await;
+    w.shot("first-contact").await;
+    w.click("server-trust").await;
+    w.click("server-connect").await;
+    new_instance(w, Some(&server.setup_code.clone())).await;
+
+    // Grace (made an admin in the flow) suspends Ada from elsewhere; Ada's open window
+    // loses access at its next action.
+    let http = server.client();
+    let base = server.url();
+    let signed_in: serde_json::Value = http
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({ "login": "grace", "password": "Copper-Lantern-Willow-19" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let grace = signed_in["access_token"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let found: serde_json::Value = http
+        .get(format!("{base}/api/v1/users?search={ADMIN}"))
+        .bearer_auth(&grace)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ada = found["items"][0]["id"].as_str().unwrap().to_owned();
+    let suspended = http
+        .put(format!("{base}/api/v1/users/{ada}/status"))
+        .bearer_auth(&grace)
+        .json(&json!({ "status": "suspended" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(suspended.status(), 200);
+    w.click("nav-accounts").await;
+    w.wait_text("form-error", "not allowed").await;
+    w.shot("suspended-admin-refused").await;
+
+    // The server's certificate changes: the pinned window refuses it, says why, and
+    // offers to change the connection.
+    server.restart_with_a_new_certificate();
+    w.click("nav-users").await;
+    w.wait_text("form-error", "not the one this profile trusts")
+        .await;
+    w.click("sign-out").await;
+    w.wait_text("form-error", "do not sign in").await;
+    w.shot("certificate-changed").await;
+    w.click("change-connection").await;
+    w.click("saved-server").await;
+    w.el("server-pinned").await;
+    w.click("server-connect").await;
+    w.wait_text("form-error", "not the one this profile trusts")
+        .await;
+    w.shot("certificate-changed-refused").await;
+
+    // Replaced on purpose: checking again shows the new fingerprint, which is trusted
+    // once compared, and the window is back at the server's sign-in.
+    w.click("server-check").await;
+    let shown = w.text("server-fingerprint").await;
+    assert_eq!(
+        shown.trim(),
+        server.fingerprint,
+        "the new certificate's fingerprint"
+    );
+    w.click("server-trust").await;
+    w.click("server-connect").await;
+    w.el("signin-login").await;
 }

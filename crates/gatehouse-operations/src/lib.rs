@@ -31,7 +31,7 @@
 //!     args: { place name: Type, … },
 //!     output: Type,
 //!     http: method "/path/{name}" tag "tag" [flags],
-//!     window: backend | session,
+//!     window: backend | session | local,
 //! }
 //! ```
 //!
@@ -50,9 +50,11 @@
 //!   `Location` when the output names one), `hashes` (argon2 work: waits for a turn
 //!   in the server's hashing queue), `custom` (the server's handler is written by hand,
 //!   e.g. to throttle before reading the body; it must still serve this route).
-//! - `window`: `backend` (the window's command returns the output) or `session` (the
+//! - `window`: `backend` (the window's command returns the output), `session` (the
 //!   output starts the window's session: the shell keeps the access token and returns
-//!   what the window may see).
+//!   what the window may see) or `local` (the window's command runs the core's function
+//!   in the app itself, the shell method of the same name, whatever the backend: live
+//!   password feedback answers at once, and a server is asked only for its policy).
 //!
 //! # Window operations
 //!
@@ -314,7 +316,7 @@ macro_rules! backend_operations {
                 args: { body candidate: PasswordCandidate },
                 output: PolicyReport,
                 http: post "/api/v1/password-policy/evaluate" tag "password policy" [custom],
-                window: backend,
+                window: local,
             }
 
             /// The public keys that verify Gatehouse's access tokens (RFC 7517 JWKS,

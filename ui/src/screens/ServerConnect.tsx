@@ -48,6 +48,8 @@ export function ServerConnect({ disabled }: { disabled: boolean }) {
     connecting.setProblem(null);
     setContact(null);
     setTrusted(false);
+    // A fresh look: a saved pin counts no more until this contact is trusted.
+    setPinned(null);
     const result = await checking.run(() => api.contactServer(profile(null)));
     if (result) setContact(result);
   }

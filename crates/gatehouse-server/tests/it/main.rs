@@ -15,6 +15,7 @@ mod load;
 mod operations;
 mod password_policy;
 mod seed_flow;
+mod servers;
 mod sessions;
 mod setup;
 mod table;

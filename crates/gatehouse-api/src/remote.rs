@@ -58,7 +58,10 @@ pub(crate) struct Call<'a> {
 
 fn internal(detail: impl std::fmt::Display) -> Problem {
     tracing::error!(%detail, "could not build a request to the server");
-    Problem::new(ErrorCode::Internal, "internal error")
+    Problem::new(
+        ErrorCode::Internal,
+        "Internal error: the details are in the log.",
+    )
 }
 
 impl Call<'_> {

@@ -132,7 +132,10 @@ fn client_with(config: rustls::ClientConfig) -> Reply<reqwest::Client> {
         .build()
         .map_err(|error| {
             tracing::error!(%error, "building the HTTP client");
-            Problem::new(ErrorCode::Internal, "internal error")
+            Problem::new(
+                ErrorCode::Internal,
+                "Internal error: the details are in the log.",
+            )
         })
 }
 

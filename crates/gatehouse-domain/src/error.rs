@@ -12,47 +12,47 @@ use crate::secrets::SecretStoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// One or more inputs are invalid; every failing field is listed.
-    #[error("some fields are invalid")]
+    #[error("Some fields are not valid.")]
     Validation(Vec<FieldError>),
     /// A unique value (username, email) is already taken.
-    #[error("some values are already in use")]
+    #[error("Some values are already in use.")]
     Conflict(Vec<FieldError>),
-    #[error("the instance is already set up, please sign in")]
+    #[error("The instance is already set up: please sign in.")]
     AlreadyInitialized,
-    #[error("the instance is not set up yet; run the setup first")]
+    #[error("The instance is not set up yet: run the setup first.")]
     NotInitialized,
     /// Unknown user, wrong password, a source that must wait, a locked or an inactive
     /// user: deliberately one error.
-    #[error("invalid username or password")]
+    #[error("Sign-in failed: wrong username or password.")]
     InvalidCredentials,
-    #[error("missing or invalid credentials")]
+    #[error("Sign in first: the credential is missing or not valid.")]
     Unauthenticated,
-    #[error("the token has expired")]
+    #[error("The session has expired: sign in again.")]
     TokenExpired,
     /// No longer returned by sign-in (an inactive user gets `InvalidCredentials`, so
     /// the status is no password oracle); kept so its code stays stable.
-    #[error("this user is suspended or deactivated")]
+    #[error("This user is suspended or deactivated.")]
     UserInactive,
-    #[error("you are not allowed to do this")]
+    #[error("You are not allowed to do this.")]
     Forbidden,
-    #[error("you must change your temporary password first")]
+    #[error("Change your temporary password first.")]
     PasswordChangeRequired,
-    #[error("{0} not found")]
+    #[error("There is no such {0}.")]
     NotFound(&'static str),
-    #[error("this idempotency key was already used for a different request")]
+    #[error("This idempotency key was already used for a different request.")]
     IdempotencyKeyReused,
     #[error(transparent)]
     SecretStore(#[from] SecretStoreError),
     /// Too many attempts from this source or at this user: wait and try again.
-    #[error("too many attempts; try again in {retry_after_secs} s")]
+    #[error("Too many attempts: try again in {retry_after_secs} s.")]
     TooManyRequests { retry_after_secs: u32 },
     /// A dependency (the database, the password hasher) cannot take more work now.
     #[error(
-        "the service is busy or a dependency does not answer; try again in {retry_after_secs} s"
+        "The service is busy or a dependency does not answer: try again in {retry_after_secs} s."
     )]
     Unavailable { retry_after_secs: u32 },
     /// Anything unexpected. Logged by the adapter, shown generically.
-    #[error("internal error")]
+    #[error("Internal error: the details are in the log.")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 

@@ -174,7 +174,8 @@ pub struct Setup {
     /// The policy for every password from now on; the recommended preset if absent.
     #[serde(default)]
     pub password_policy: Option<PasswordPolicy>,
-    /// Refused email domains; the common consumer domains if absent, none if empty.
+    /// Refused email domains; none if absent (an instance that wants the common consumer
+    /// domains blocked sends them: see [`suggested_blocked_domains`]).
     #[serde(default)]
     pub blocked_email_domains: Option<Vec<String>>,
     /// The first account's plan; "standard" if absent.
@@ -340,9 +341,7 @@ impl Gatehouse {
         }
         let settings = Settings {
             password_policy: request.password_policy.unwrap_or_default(),
-            blocked_email_domains: request
-                .blocked_email_domains
-                .unwrap_or_else(suggested_blocked_domains),
+            blocked_email_domains: request.blocked_email_domains.unwrap_or_default(),
             ..Settings::default()
         };
         let mut errors = FieldErrors::default();

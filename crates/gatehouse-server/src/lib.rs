@@ -154,7 +154,7 @@ pub fn router(state: AppState) -> Router {
         tracing::error!("a handler panicked");
         problem_response(&gatehouse_domain::Problem::new(
             ErrorCode::Internal,
-            "internal error",
+            "Internal error: the details are in the log.",
         ))
     }))
     // Spans name the method and path only: no headers (Authorization), no query

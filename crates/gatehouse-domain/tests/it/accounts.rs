@@ -106,7 +106,10 @@ async fn a_failure_after_any_step_of_create_account_leaves_the_database_unchange
             .await
             .unwrap_err();
         assert!(matches!(error, Error::Internal(_)), "{step}: {error:?}");
-        assert_eq!(error.to_problem().detail, "internal error");
+        assert_eq!(
+            error.to_problem().detail,
+            "Internal error: the details are in the log."
+        );
         assert_eq!(env.db.snapshot().await, before, "after a failure at {step}");
     }
     env.gh.fail_after(None);

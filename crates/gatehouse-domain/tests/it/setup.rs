@@ -30,7 +30,7 @@ async fn a_second_setup_fails_with_already_initialized_and_changes_nothing(env: 
     assert!(matches!(error, Error::AlreadyInitialized), "{error:?}");
     assert_eq!(
         error.to_problem().detail,
-        "the instance is already set up, please sign in"
+        "The instance is already set up: please sign in."
     );
     assert_eq!(env.db.snapshot().await, before);
 }
@@ -68,18 +68,25 @@ async fn setup_reports_every_invalid_field_at_once(env: Env) {
 }
 
 #[on_both]
-async fn setup_refuses_blocked_consumer_email_domains_by_default(env: Env) {
-    let mut request = env.setup_request();
-    request.email = "ada@gmail.com".into();
-    let error = env.gh.setup(request).await.unwrap_err();
+async fn setup_blocks_consumer_email_domains_only_when_asked_to(env: Env) {
+    let mut blocking = env.setup_request();
+    blocking.email = "ada@gmail.com".into();
+    blocking.blocked_email_domains = Some(gatehouse_domain::instance::suggested_blocked_domains());
+    let error = env.gh.setup(blocking).await.unwrap_err();
     assert_eq!(
         codes(&error),
         vec![("email".to_owned(), "blocked_domain".to_owned())]
     );
-    let mut allowed = env.setup_request();
-    allowed.email = "ada@gmail.com".into();
-    allowed.blocked_email_domains = Some(vec![]);
-    env.gh.setup(allowed).await.unwrap();
+    let mut by_default = env.setup_request();
+    by_default.email = "ada@gmail.com".into();
+    by_default.blocked_email_domains = None;
+    let done = env.gh.setup(by_default).await.unwrap();
+    let admin = Credential::bearer(done.data.access_token.expose());
+    let settings = env.gh.get_settings(&admin).await.unwrap();
+    assert!(
+        settings.blocked_email_domains.is_empty(),
+        "none blocked unless asked"
+    );
 }
 
 #[on_both]

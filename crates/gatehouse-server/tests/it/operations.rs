@@ -110,7 +110,10 @@ async fn an_internal_failure_is_a_500_problem_that_shows_nothing_of_its_cause(db
     app.core.close().await;
     let response = app.get("/api/v1/users", Some(&admin)).await;
     response.assert_problem(500, "internal");
-    assert_eq!(response.body["detail"], "internal error");
+    assert_eq!(
+        response.body["detail"],
+        "Internal error: the details are in the log."
+    );
     assert!(
         !response.text.to_lowercase().contains("pool"),
         "{}",

@@ -1,6 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
+import type { AppPreferences } from "./bindings/AppPreferences";
 import type { AppState } from "./bindings/AppState";
 import { ALL_PASS, user } from "./test/fixtures";
 import { onInvoke, resetInvoke } from "./test/tauri-mock";
@@ -29,7 +30,7 @@ function shellWith(state: AppState) {
     }
   });
 }
-const prefs = { clipboard_clear_seconds: 30 };
+const prefs: AppPreferences = { clipboard_clear_seconds: 30, theme: "system" };
 
 describe("app routing", () => {
   beforeEach(() => resetInvoke());

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from "react";
 import type { Problem } from "../bindings/Problem";
 
 type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "value"> & {
@@ -9,10 +9,12 @@ type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "valu
   hint?: ReactNode;
   testId?: string;
   describedBy?: string;
+  /** The input itself, e.g. to move the focus to it. */
+  ref?: Ref<HTMLInputElement>;
 };
 
 /** A labelled input with its hint and its own error beside it. */
-export function Field({ label, value, onChange, error, hint, testId, describedBy, id, ...rest }: FieldProps) {
+export function Field({ label, value, onChange, error, hint, testId, describedBy, id, ref, ...rest }: FieldProps) {
   const auto = useId();
   const inputId = id ?? auto;
   const errId = `${inputId}-err`;
@@ -22,6 +24,7 @@ export function Field({ label, value, onChange, error, hint, testId, describedBy
     <div className={error ? "field has-error" : "field"}>
       <label htmlFor={inputId}>{label}</label>
       <input
+        ref={ref}
         id={inputId}
         value={value}
         onChange={(e) => onChange(e.target.value)}

@@ -9,6 +9,7 @@ import { Field, FormError } from "../components/Field";
 import { useLoad } from "../hooks/useLoad";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
+import { Form } from "../components/Form";
 
 /** How each TLS mode (every one Rust has: TLS_MODES) is offered. */
 const TLS_LABELS: Record<TlsMode, string> = {
@@ -71,6 +72,9 @@ export function ConnectScreen() {
   const set = <K extends keyof Form>(k: K, v: Form[K]) => {
     setForm((f) => ({ ...f, [k]: v }));
     setTest(null);
+    // The field changed: its error (from testing or connecting) goes.
+    testing.clearFields(k);
+    connecting.clearFields(k);
   };
 
   function profile(): RemoteProfile {
@@ -166,7 +170,7 @@ export function ConnectScreen() {
               </ul>
             </div>
           )}
-          <form onSubmit={(e) => void connectRemote(e)} noValidate>
+          <Form onSubmit={(e) => void connectRemote(e)}>
             <div className="grid-2">
               <Field label="Host" value={form.host} onChange={(v) => set("host", v)} error={errs.host} testId="remote-host" required />
               <Field
@@ -233,7 +237,7 @@ export function ConnectScreen() {
                 {busy === "remote" ? "Connecting…" : "Connect"}
               </button>
             </div>
-          </form>
+          </Form>
         </section>
       </div>
     </main>

@@ -15,7 +15,7 @@ import { UsersScreen } from "./Users";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
 
-const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 function wrap(ui: React.ReactNode) {
   return render(
     <AppContext.Provider value={{ state, setState: () => undefined, refresh: () => Promise.resolve(), session: null }}>

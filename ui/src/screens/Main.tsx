@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type MouseEvent } from "react";
 import { api } from "../api/client";
 import { useApp } from "../lib/app";
 import { useClipboard } from "../lib/clipboard";
@@ -18,6 +18,15 @@ const TABS: { id: Tab; label: string }[] = [
   { id: "tokens", label: "API tokens" },
   { id: "settings", label: "Settings" },
 ];
+
+/** Moves the focus to the screen's heading (or the content itself), past the sidebar. */
+function skipToContent(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  const content = document.getElementById("content");
+  const heading = content?.querySelector<HTMLElement>("h1");
+  if (heading && !heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+  (heading ?? content)?.focus();
+}
 
 export function MainScreen() {
   const { state, setState, refresh } = useApp();
@@ -40,6 +49,9 @@ export function MainScreen() {
 
   return (
     <div className="shell">
+      <a href="#content" className="skip-link" onClick={skipToContent} data-testid="skip-to-content">
+        Skip to content
+      </a>
       <aside className="sidebar">
         <div className="sidebar-brand">
           <span className="logo" aria-hidden="true">
@@ -88,7 +100,7 @@ export function MainScreen() {
           </button>
         </div>
       </aside>
-      <main className="content">
+      <main className="content" id="content" tabIndex={-1}>
         {tab === "users" && <UsersScreen />}
         {tab === "accounts" && <AccountsScreen />}
         {tab === "tokens" && <TokensScreen />}

@@ -17,7 +17,7 @@ const settings: Settings = {
   },
   access_token_minutes: 60, api_token_days: 90, api_token_max_days: 365, lockout_threshold: 5, lockout_minutes: 15, blocked_email_domains: ["gmail.com"],
 };
-const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+const state: AppState = { connection: null, instance: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 
 /** A shell answering the settings screen's reads; `update` answers update_settings. */
 function shell(update: () => Promise<unknown> = () => Promise.resolve(settings)) {
@@ -26,7 +26,7 @@ function shell(update: () => Promise<unknown> = () => Promise.resolve(settings))
       case "get_settings":
         return Promise.resolve(settings);
       case "get_preferences":
-        return Promise.resolve({ clipboard_clear_seconds: 30 });
+        return Promise.resolve({ clipboard_clear_seconds: 30, theme: "system" });
       case "policy_presets":
         return Promise.resolve([{ preset: "recommended", label: "Recommended", policy: settings.password_policy }]);
       case "evaluate_password":

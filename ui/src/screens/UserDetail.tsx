@@ -15,6 +15,7 @@ import { SecretDialog } from "../components/SecretBox";
 import { useApp } from "../lib/app";
 import { formatDateTime, fullName } from "../lib/format";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
+import { Form } from "../components/Form";
 
 
 type Pending =
@@ -219,7 +220,7 @@ type ResetProps = {
 };
 
 /** Reset to a generated temporary password (shown once afterwards) or to one the admin types. */
-function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, onCancel, onReset }: ResetProps) {
+function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs, onEdit }, onCancel, onReset }: ResetProps) {
   const [mode, setMode] = useState<"generate" | "choose">("generate");
   const [chosen, setChosen] = useState("");
   const report = usePasswordReport(
@@ -237,7 +238,7 @@ function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, on
 
   return (
     <Dialog title={`Reset the password of ${user.username}?`} onEscape={onCancel}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <Form onSubmit={(e) => void submit(e)}>
         <p>Their current password stops working, their sessions end and their API tokens are revoked. They must choose a new password when they next sign in.</p>
         <fieldset>
           <legend className="sr-only">Temporary password</legend>
@@ -254,10 +255,10 @@ function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, on
           <PasswordField
             label="Temporary password"
             value={chosen}
-            onChange={setChosen}
+            onChange={onEdit(["temporary", "temporary_password", "password"], setChosen)}
             report={report}
             testId="reset-password"
-            error={errs.temporary ?? errs.password}
+            error={errs.temporary_password ?? errs.temporary ?? errs.password}
             autoFocus
           />
         )}
@@ -270,7 +271,7 @@ function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, on
             Reset password
           </button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

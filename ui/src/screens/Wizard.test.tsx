@@ -24,7 +24,7 @@ const state: AppState = {
   connection: { kind: "local", label: "Local database", detail: "/tmp/g.db" },
   instance: { initialized: false, instance_id: null, organization: null, created_at: null },
   session: null,
-  preferences: { clipboard_clear_seconds: 30 },
+  preferences: { clipboard_clear_seconds: 30, theme: "system" },
 };
 
 function renderWizard(refresh = vi.fn(() => Promise.resolve())) {

@@ -92,7 +92,7 @@ const pairs = [
   ["focus-ring", "panel-2", UI, "focus ring on a secret or preview box"],
   ["focus-ring", "ok-tint", UI, "focus ring on the created-account card"],
   ["focus-ring", "hover", UI, "focus ring in a hovered table row"],
-  ["side-focus", "side-bg", UI, "focus ring on the sidebar"],
+  ["side-focus", "side-bg", UI, "focus ring on the sidebar and on Skip to content (over the sidebar)"],
   ["side-focus", "side-active/side-bg", UI, "focus ring beside the current screen"],
   ["control-border", "panel", UI, "input, checkbox and radio boundaries"],
   ["control-border", "bg", UI, "input boundaries on the page"],

@@ -47,6 +47,11 @@ export function Field({ label, value, onChange, error, hint, testId, describedBy
   );
 }
 
+/** A title as a sentence: with its full stop (once). */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
 /** The top-level error message of a form. */
 export function FormError({ problem, message }: { problem?: Problem | null; message?: string | null }) {
   const text = message ?? (problem ? problem.detail || problem.title : null);
@@ -55,7 +60,7 @@ export function FormError({ problem, message }: { problem?: Problem | null; mess
     <div className="form-error" role="alert" data-testid="form-error">
       {problem && problem.detail && problem.title !== problem.detail ? (
         <>
-          <strong>{problem.title}.</strong> {problem.detail}
+          <strong>{sentence(problem.title)}</strong> {problem.detail}
         </>
       ) : (
         text

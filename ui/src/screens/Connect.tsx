@@ -67,7 +67,7 @@ export function ConnectScreen() {
 
   const errs = fieldErrors(problem);
   const portNumber = Number(form.port);
-  const portError = /^\d+$/.test(form.port.trim()) && portNumber >= 1 && portNumber <= 65535 ? undefined : "A port from 1 to 65535.";
+  const portError = /^\d+$/.test(form.port.trim()) && portNumber >= 1 && portNumber <= 65535 ? undefined : "Enter a port from 1 to 65535.";
   const remoteReady = form.host.trim() !== "" && form.database.trim() !== "" && form.username.trim() !== "" && !portError;
   const set = <K extends keyof Form>(k: K, v: Form[K]) => {
     setForm((f) => ({ ...f, [k]: v }));

@@ -82,7 +82,7 @@ export function MainScreen() {
         <div className="sidebar-foot">
           {secondsLeft !== null && secondsLeft > 0 && (
             <p className="clip-pill" role="status">
-              Clipboard clears in {secondsLeft} s
+              Clipboard clears in {secondsLeft} s.
             </p>
           )}
           <p className="small">

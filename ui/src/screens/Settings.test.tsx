@@ -92,9 +92,9 @@ describe("settings", () => {
     await userEvent.clear(delay);
     await userEvent.type(delay, "45");
     await userEvent.click(screen.getByTestId("settings-save"));
-    expect(await screen.findByText("✓ Saved")).toBeInTheDocument();
+    expect(await screen.findByText("✓ Settings saved.")).toBeInTheDocument();
     expect(commands()).toEqual(["set_preferences", "update_settings"]);
-    expect(calls.find((c) => c.command === "set_preferences")?.args).toEqual({ preferences: { clipboard_clear_seconds: 45 } });
+    expect(calls.find((c) => c.command === "set_preferences")?.args).toEqual({ preferences: { clipboard_clear_seconds: 45, theme: "system" } });
     expect(refresh).toHaveBeenCalled();
   });
 

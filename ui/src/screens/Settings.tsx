@@ -273,7 +273,7 @@ export function SettingsScreen() {
         <div className="actions sticky-actions">
           {saved && (
             <span className="saved" role="status">
-              ✓ Saved
+              ✓ Settings saved.
             </span>
           )}
           <button type="submit" className="primary" disabled={busy || !localOk} data-testid="settings-save">

@@ -6,6 +6,8 @@
 // Usage: node scripts/screenshots.mjs [--prod]   (needs /usr/bin/chromium: apt-get install chromium)
 // --prod: a production build of the UI (over the mock), served with the window's CSP from
 // tauri.conf.json, so a CSP violation shows up as a page error.
+// Functions given to page.evaluate run in the page, where these are defined.
+/* global window, document */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer as createHttpServer } from "node:http";

@@ -1,4 +1,5 @@
 import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import type { AppPreferences } from "./bindings/AppPreferences";
@@ -65,6 +66,20 @@ describe("app routing", () => {
     render(<App />);
     expect(await screen.findByTestId("user-row")).toHaveTextContent("jdoe");
     expect(screen.getByTestId("nav-users")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("offers Skip to content as the first stop of the main layout, which moves the focus past the sidebar", async () => {
+    shellWith({ connection: local, instance: ready, session, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByTestId("user-row")).toBeInTheDocument();
+    await userEvent.tab();
+    const skip = screen.getByTestId("skip-to-content");
+    expect(skip).toHaveFocus();
+    expect(skip).toHaveTextContent("Skip to content");
+    await userEvent.keyboard("{Enter}");
+    expect(screen.getByRole("heading", { level: 1, name: "Users" })).toHaveFocus();
+    await userEvent.tab();
+    expect(screen.getByTestId("new-admin")).toHaveFocus();
   });
 
   it("explains, without a stack trace, when the shell cannot answer", async () => {

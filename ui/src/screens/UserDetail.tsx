@@ -66,6 +66,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
   }
 
   const self = session?.user.id === id;
+  const onRoles = action.onEdit("roles", setRoles);
   const rolesChanged = user !== null && [...roles].sort().join() !== [...user.roles].sort().join();
 
   return (
@@ -148,18 +149,24 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
               </div>
               {self && <p className="small muted">You cannot suspend or deactivate yourself.</p>}
             </div>
-            <div className="card">
+            <Form
+              className="card"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!busy && rolesChanged && roles.length > 0) void run(() => api.setUserRoles(id, { roles }), "Roles saved.");
+              }}
+            >
               <h2>Roles</h2>
               <fieldset className="roles">
                 <legend className="sr-only">Roles</legend>
-                <RoleCheckboxes roles={roles} onChange={setRoles} testIdPrefix="detail-role" />
+                <RoleCheckboxes roles={roles} onChange={onRoles} testIdPrefix="detail-role" />
               </fieldset>
               <div className="actions">
-                <button type="button" className="primary" disabled={busy || !rolesChanged || roles.length === 0} onClick={() => void run(() => api.setUserRoles(id, { roles }), "Roles saved.")} data-testid="user-save-roles">
+                <button type="submit" className="primary" disabled={busy || !rolesChanged || roles.length === 0} data-testid="user-save-roles">
                   Save roles
                 </button>
               </div>
-            </div>
+            </Form>
             <div className="card">
               <h2>Password</h2>
               <p className="small muted">

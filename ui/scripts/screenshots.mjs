@@ -131,16 +131,21 @@ async function walk(page) {
   await page.fill(t("wizard-password-confirm"), "Harbour-Lantern-Quietly-42");
   await page.waitForSelector(`${t("wizard-next")}:not([disabled])`);
   await shot(page, "wizard-admin-strong");
-  await page.click(t("wizard-next"));
+  // The keyboard through the rest of the wizard: Enter on each step, the focus where it goes on.
+  await page.focus(t("wizard-password-confirm"));
+  await page.keyboard.press("Enter");
   await page.waitForSelector(t("wizard-policy-preset"));
+  await expectFocus(page, "wizard-policy-preset");
   await page.selectOption(t("wizard-policy-preset"), "seed000");
   await page.fill(t("policy-preview"), "Summer2024");
   await shot(page, "wizard-policy");
   await page.selectOption(t("wizard-policy-preset"), "recommended");
-  await page.click(t("wizard-next"));
+  await page.focus(t("wizard-policy-preset"));
+  await page.keyboard.press("Enter");
   await page.waitForSelector(`${t("wizard-finish")}:not([disabled])`);
+  await expectFocus(page, "wizard-finish");
   await shot(page, "wizard-review");
-  await page.click(t("wizard-finish"));
+  await page.keyboard.press("Enter");
   await page.waitForSelector(t("token-value"));
   await page.click(t("copy-button"));
   await shot(page, "wizard-done-copied");

@@ -81,6 +81,14 @@ export function SetupWizard() {
   const adminReport = usePasswordReport(password, context, checkedPolicy);
   const previewReport = usePasswordReport(preview, NO_CONTEXT, checkedPolicy);
 
+  // On Review, "Create instance" waits for the password's report against the chosen policy:
+  // once it can be used, the focus goes to it (unless the admin has moved it meanwhile).
+  const finishRef = useRef<HTMLButtonElement>(null);
+  const canFinish = step === 3 && !busy && adminReport.passed;
+  useEffect(() => {
+    if (canFinish && document.activeElement === headingRef.current) finishRef.current?.focus();
+  }, [canFinish]);
+
   const pErrs = policyErrors(errs);
   const adminOk = firstName.trim() !== "" && email.trim() !== "" && passwordReady(adminReport, password, confirm);
   // A first line of defence; the core checks the policy again at setup.
@@ -301,7 +309,7 @@ export function SetupWizard() {
             <FormError problem={problem} />
             <div className="actions">
               {back}
-              <button type="submit" className="primary" data-testid="wizard-finish" disabled={busy || !adminReport.passed}>
+              <button type="submit" className="primary" data-testid="wizard-finish" disabled={busy || !adminReport.passed} ref={finishRef}>
                 {busy ? "Setting up…" : "Create instance"}
               </button>
             </div>

@@ -7,6 +7,7 @@ import { SecretDialog } from "../components/SecretBox";
 import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
+import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName, newKey, orNull } from "../lib/format";
 import { passwordReady } from "../lib/password";
 import { Form } from "../components/Form";
@@ -18,6 +19,7 @@ export function AccountsScreen() {
   const [offset, setOffset] = useState(0);
   const [created, setCreated] = useState<AccountCreated | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
+  useFocusLanding(creating ? "new" : "list");
   const { data: page, problem, reload } = useLoad(() => api.listAccounts({ limit: PAGE_SIZE, offset }), [offset], { enabled: !creating });
 
   if (creating) {

@@ -2,6 +2,7 @@ import { useState, type MouseEvent } from "react";
 import { api } from "../api/client";
 import { useApp } from "../lib/app";
 import { useClipboard } from "../lib/clipboard";
+import { focusHeading, useFocusLanding } from "../lib/focus";
 import { fullName } from "../lib/format";
 import { AccountsScreen } from "./Accounts";
 import { ChangePasswordScreen } from "./ChangePassword";
@@ -23,9 +24,8 @@ const TABS: { id: Tab; label: string }[] = [
 function skipToContent(e: MouseEvent<HTMLAnchorElement>) {
   e.preventDefault();
   const content = document.getElementById("content");
-  const heading = content?.querySelector<HTMLElement>("h1");
-  if (heading && !heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
-  (heading ?? content)?.focus();
+  if (content?.querySelector("h1")) focusHeading(content);
+  else content?.focus();
 }
 
 export function MainScreen() {
@@ -34,6 +34,7 @@ export function MainScreen() {
   const [tab, setTab] = useState<Tab>("users");
   const [signingOut, setSigningOut] = useState(false);
   const user = state.session?.user;
+  useFocusLanding(tab);
 
   async function signOut() {
     setSigningOut(true);

@@ -142,6 +142,7 @@ mod tests {
     use gatehouse_domain::TlsMode;
 
     use super::*;
+    use crate::types::Theme;
 
     fn dirs() -> (tempfile::TempDir, AppDirs) {
         let dir = tempfile::tempdir().unwrap();
@@ -233,8 +234,32 @@ mod tests {
         assert_eq!(dirs.load_preferences().clipboard_clear_seconds, 30);
         let prefs = AppPreferences {
             clipboard_clear_seconds: 12,
+            theme: Theme::Dark,
         };
         dirs.save_preferences(&prefs).unwrap();
         assert_eq!(dirs.load_preferences(), prefs);
+        let text = std::fs::read_to_string(dirs.config.join("preferences.json")).unwrap();
+        assert!(
+            text.contains(r#""theme": "dark""#) || text.contains(r#""theme":"dark""#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_preferences_file_from_before_the_theme_loads_with_the_system_theme() {
+        let (_dir, dirs) = dirs();
+        std::fs::create_dir_all(&dirs.config).unwrap();
+        std::fs::write(
+            dirs.config.join("preferences.json"),
+            r#"{ "clipboard_clear_seconds": 45 }"#,
+        )
+        .unwrap();
+        assert_eq!(
+            dirs.load_preferences(),
+            AppPreferences {
+                clipboard_clear_seconds: 45,
+                theme: Theme::System,
+            }
+        );
     }
 }

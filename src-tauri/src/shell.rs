@@ -627,6 +627,7 @@ mod tests {
             let problem = shell
                 .save_preferences(AppPreferences {
                     clipboard_clear_seconds: seconds,
+                    ..AppPreferences::default()
                 })
                 .unwrap_err();
             assert_eq!(problem.code, ErrorCode::ValidationFailed);

@@ -41,6 +41,18 @@ pub struct SessionView {
     pub expires_at: String,
 }
 
+/// The window's colours: the system's choice (`prefers-color-scheme`), or always light or dark.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system's light or dark setting.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
 /// Preferences of this desktop (not of the instance), saved in the app config dir.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -48,12 +60,16 @@ pub struct SessionView {
 pub struct AppPreferences {
     /// How long a copied secret stays on the clipboard, 5–600 seconds.
     pub clipboard_clear_seconds: u32,
+    /// Light, dark or the system's choice; `system` when a preferences file predates it.
+    #[serde(default)]
+    pub theme: Theme,
 }
 
 impl Default for AppPreferences {
     fn default() -> Self {
         AppPreferences {
             clipboard_clear_seconds: 30,
+            theme: Theme::System,
         }
     }
 }

@@ -1,9 +1,15 @@
-// Walks through the UI over the mock shell in Debian's Chromium and saves a PNG of each
-// screen at 1024×700 into ui/screenshots/ (a visual check; not part of the test run).
+// Walks through the UI over the mock shell in Debian's Chromium, once with the system in light
+// and once in dark (prefers-color-scheme; the theme preference stays "system"), and saves a PNG
+// of each screen at 1024×700 into ui/screenshots/ as NN-name-light.png and NN-name-dark.png
+// (a visual check; not part of the test run). On every screen it runs axe-core and fails on
+// any WCAG 2.1 A/AA violation, as it fails on any page error.
 // Usage: node scripts/screenshots.mjs [--prod]   (needs /usr/bin/chromium: apt-get install chromium)
 // --prod: a production build of the UI (over the mock), served with the window's CSP from
 // tauri.conf.json, so a CSP violation shows up as a page error.
+// Functions given to page.evaluate run in the page, where these are defined.
+/* global window, document */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer as createHttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
@@ -22,7 +28,7 @@ function windowCsp() {
 async function serveProd() {
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-mock-dist-"));
   await build({ configFile: join(import.meta.dirname, "mock/vite.config.ts"), logLevel: "warn", build: { outDir: dir, emptyOutDir: true } });
-  const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" };
+  const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml" };
   const csp = windowCsp();
   const http = createHttpServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
@@ -42,6 +48,8 @@ async function serveProd() {
 
 const here = import.meta.dirname;
 const out = resolve(here, process.argv.includes("--prod") ? "../screenshots/prod" : "../screenshots");
+// Only this run's pictures (names change when screens are added).
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 let base;
@@ -62,20 +70,45 @@ const browser = await chromium.launchPersistentContext(profile, {
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 const errors = [];
+/** axe-core's source, evaluated in the page (as DevTools would: the window's CSP does not apply). */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+/** Screens axe found clean, and what it found elsewhere, per theme. */
+const checked = { light: 0, dark: 0 };
+const violations = [];
+let theme = "light";
 let n = 0;
+
+/** axe-core on the page as it is now: every WCAG 2.1 A/AA violation is recorded. */
+async function audit(page, name) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  const found = await page.evaluate(
+    (tags) =>
+      window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }).then((r) =>
+        r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((x) => `${x.target.join(" ")}: ${x.failureSummary}`) })),
+      ),
+    AXE_TAGS,
+  );
+  checked[theme]++;
+  for (const v of found) violations.push(`${name} (${theme}): ${v.id} [${v.impact}] ${v.help}\n    ${v.nodes.join("\n    ")}`);
+}
+
 async function shot(page, name) {
   await page.waitForTimeout(350);
-  const file = join(out, `${String(++n).padStart(2, "0")}-${name}.png`);
+  const file = join(out, `${String(++n).padStart(2, "0")}-${name}-${theme}.png`);
   await page.screenshot({ path: file });
+  await audit(page, name);
   console.log(file);
 }
 const t = (id) => `[data-testid="${id}"]`;
 
-try {
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+/** Records an error unless the element with this test id has the focus. */
+async function expectFocus(page, id) {
+  const at = await page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.tagName);
+  if (at !== id) errors.push(`Expected the focus on ${id}, found it on ${at} (${theme}).`);
+}
 
+async function walk(page) {
   await page.goto(`${base}?scenario=fresh`);
   await page.waitForSelector(t("connect-local"));
   await page.click(t("test-remote"));
@@ -98,16 +131,21 @@ try {
   await page.fill(t("wizard-password-confirm"), "Harbour-Lantern-Quietly-42");
   await page.waitForSelector(`${t("wizard-next")}:not([disabled])`);
   await shot(page, "wizard-admin-strong");
-  await page.click(t("wizard-next"));
+  // The keyboard through the rest of the wizard: Enter on each step, the focus where it goes on.
+  await page.focus(t("wizard-password-confirm"));
+  await page.keyboard.press("Enter");
   await page.waitForSelector(t("wizard-policy-preset"));
+  await expectFocus(page, "wizard-policy-preset");
   await page.selectOption(t("wizard-policy-preset"), "seed000");
   await page.fill(t("policy-preview"), "Summer2024");
   await shot(page, "wizard-policy");
   await page.selectOption(t("wizard-policy-preset"), "recommended");
-  await page.click(t("wizard-next"));
+  await page.focus(t("wizard-policy-preset"));
+  await page.keyboard.press("Enter");
   await page.waitForSelector(`${t("wizard-finish")}:not([disabled])`);
+  await expectFocus(page, "wizard-finish");
   await shot(page, "wizard-review");
-  await page.click(t("wizard-finish"));
+  await page.keyboard.press("Enter");
   await page.waitForSelector(t("token-value"));
   await page.click(t("copy-button"));
   await shot(page, "wizard-done-copied");
@@ -131,6 +169,15 @@ try {
   await page.goto(`${base}?scenario=signed-in`);
   await page.waitForSelector(t("user-row"));
   await shot(page, "users-populated");
+  // The keyboard's way in: "Skip to content" first, then the sidebar.
+  await page.keyboard.press("Tab");
+  await expectFocus(page, "skip-to-content");
+  await shot(page, "focus-skip-link");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  await expectFocus(page, "nav-accounts");
+  await shot(page, "focus-sidebar");
+  await page.focus(t("users-search"));
   await page.selectOption(t("users-status"), "suspended");
   await page.waitForTimeout(300);
   await shot(page, "users-filtered");
@@ -138,6 +185,10 @@ try {
   await page.click('[data-username="dokafor"], [data-testid="user-row"]:nth-child(5)');
   await page.waitForSelector(t("failed-sign-ins"));
   await shot(page, "user-detail");
+  await page.focus(t("detail-role-viewer"));
+  await page.keyboard.press("Tab");
+  await expectFocus(page, "detail-role-editor");
+  await shot(page, "focus-checkbox");
   await page.click(t("user-reset-password"));
   await page.click(t("reset-choose"));
   await page.fill(t("reset-password"), "divanov2026");
@@ -187,6 +238,13 @@ try {
   await page.waitForSelector(t("settings-save"));
   await page.fill(t("settings-preview"), "Tr0ub4dor&3");
   await shot(page, "settings");
+  // The theme applies at once; back to the system's afterwards.
+  await page.click(t(theme === "light" ? "settings-theme-dark" : "settings-theme-light"));
+  await page.waitForFunction((want) => document.documentElement.dataset.theme === want, theme === "light" ? "dark" : "light");
+  await page.locator(".content").evaluate((el) => el.scrollTo(0, 10000));
+  await shot(page, "settings-theme-chosen");
+  await page.click(t("settings-theme-system"));
+  await page.waitForFunction((want) => document.documentElement.dataset.theme === want, theme);
   await page.locator(".content").evaluate((el) => el.scrollTo(0, 10000));
   await shot(page, "settings-bottom");
 
@@ -196,16 +254,37 @@ try {
   await page.fill(t("signin-password"), "wrong");
   await page.keyboard.press("Enter");
   await page.waitForSelector(t("form-error"));
+  await expectFocus(page, "signin-password");
   await shot(page, "signin-failed");
 
   await page.goto(`${base}?scenario=must-change`);
   await page.waitForSelector(t("change-new"));
   await page.fill(t("change-new"), "short");
   await shot(page, "forced-password-change");
+}
+
+try {
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  for (const scheme of ["light", "dark"]) {
+    theme = scheme;
+    n = 0;
+    await page.emulateMedia({ colorScheme: scheme });
+    await walk(page);
+    // The system's colours were followed: the preference is "system".
+    const shown = await page.evaluate(() => document.documentElement.dataset.theme);
+    if (shown !== scheme) errors.push(`With the system in ${scheme}, the window showed ${shown}.`);
+  }
 } finally {
   await browser.close();
   await stop();
   rmSync(profile, { recursive: true, force: true });
+}
+console.log(`axe-core (${AXE_TAGS.join(", ")}): ${checked.light} screens in light, ${checked.dark} in dark, ${violations.length} violation(s).`);
+if (violations.length) {
+  console.error("Accessibility violations:\n" + violations.join("\n"));
+  process.exitCode = 1;
 }
 if (errors.length) {
   console.error("Errors in the page:\n" + errors.join("\n"));

@@ -1,6 +1,8 @@
 import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
+import type { AppPreferences } from "./bindings/AppPreferences";
 import type { AppState } from "./bindings/AppState";
 import { ALL_PASS, user } from "./test/fixtures";
 import { onInvoke, resetInvoke } from "./test/tauri-mock";
@@ -9,7 +11,7 @@ vi.mock("@tauri-apps/api/core", () => import("./test/tauri-mock"));
 
 const local = { kind: "local" as const, label: "Local database", detail: "/tmp/g.db" };
 const ready = { initialized: true, instance_id: "i1", organization: "Acme", created_at: "2026-01-01T00:00:00Z" };
-const session = { user: user(), must_change_password: false, expires_at: "2026-01-01T01:00:00Z" };
+const session = { user: user(), must_change_password: false, expires_at: "2099-01-01T01:00:00Z" };
 
 function shellWith(state: AppState) {
   onInvoke((cmd) => {
@@ -29,7 +31,7 @@ function shellWith(state: AppState) {
     }
   });
 }
-const prefs = { clipboard_clear_seconds: 30 };
+const prefs: AppPreferences = { clipboard_clear_seconds: 30, theme: "system" };
 
 describe("app routing", () => {
   beforeEach(() => resetInvoke());
@@ -74,6 +76,20 @@ describe("app routing", () => {
     render(<App />);
     expect(await screen.findByTestId("user-row")).toHaveTextContent("jdoe");
     expect(screen.getByTestId("nav-users")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("offers Skip to content as the first stop of the main layout, which moves the focus past the sidebar", async () => {
+    shellWith({ connection: local, instance: ready, connection_problem: null, session, preferences: prefs });
+    render(<App />);
+    expect(await screen.findByTestId("user-row")).toBeInTheDocument();
+    await userEvent.tab();
+    const skip = screen.getByTestId("skip-to-content");
+    expect(skip).toHaveFocus();
+    expect(skip).toHaveTextContent("Skip to content");
+    await userEvent.keyboard("{Enter}");
+    expect(screen.getByRole("heading", { level: 1, name: "Users" })).toHaveFocus();
+    await userEvent.tab();
+    expect(screen.getByTestId("new-admin")).toHaveFocus();
   });
 
   it("explains, without a stack trace, when the shell cannot answer", async () => {

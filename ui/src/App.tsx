@@ -5,6 +5,7 @@ import type { Problem } from "./bindings/Problem";
 import { FormError } from "./components/Field";
 import { AppContext } from "./lib/app";
 import { ClipboardProvider } from "./lib/clipboard";
+import { useTheme } from "./lib/theme";
 import { ChangePasswordScreen } from "./screens/ChangePassword";
 import { ConnectScreen } from "./screens/Connect";
 import { ConnectionProblemScreen } from "./screens/ConnectionProblem";
@@ -15,6 +16,8 @@ import { SetupWizard } from "./screens/Wizard";
 export function App() {
   const [state, setState] = useState<AppState | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // This desktop's choice once the shell has said it; the system's until then.
+  useTheme(state?.preferences.theme ?? "system");
 
   const refresh = useCallback(async () => {
     try {

@@ -36,7 +36,7 @@ function makeUser(over: Partial<UserView>): UserView {
 
 export function installMockShell(scenario: string): void {
   const settings: Settings = structuredClone(DEFAULT_SETTINGS);
-  const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+  const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
   const users: UserView[] = [];
   const accounts: AccountView[] = [];
   const tokens: ApiTokenView[] = [];

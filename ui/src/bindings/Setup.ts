@@ -26,7 +26,8 @@ password: string,
  */
 password_policy: PasswordPolicy | null, 
 /**
- * Refused email domains; the common consumer domains if absent, none if empty.
+ * Refused email domains; none if absent (an instance that wants the common consumer
+ * domains blocked sends them: see [`suggested_blocked_domains`]).
  */
 blocked_email_domains: Array<string> | null, 
 /**

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { focusHeading } from "../lib/focus";
 
 type Props = {
   title: string;
@@ -32,14 +33,6 @@ function stopIndex(stops: HTMLElement[], active: Element | null): number {
   if (at !== -1) return at;
   const name = radioName(active);
   return name === null ? -1 : stops.findIndex((s) => radioName(s) === name);
-}
-
-/** Focuses the page's main heading (made focusable by script only), e.g. when a dialog's opener is gone. */
-function focusHeading() {
-  const h1 = document.querySelector<HTMLElement>("main h1") ?? document.querySelector<HTMLElement>("h1");
-  if (!h1) return;
-  if (!h1.hasAttribute("tabindex")) h1.setAttribute("tabindex", "-1");
-  h1.focus();
 }
 
 /** A modal dialog: focus moves in, Tab stays inside, Escape asks to close, focus returns after. */

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from "react";
 import type { Problem } from "../bindings/Problem";
 
 type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "value"> & {
@@ -9,10 +9,12 @@ type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "valu
   hint?: ReactNode;
   testId?: string;
   describedBy?: string;
+  /** The input itself, e.g. to move the focus to it. */
+  ref?: Ref<HTMLInputElement>;
 };
 
 /** A labelled input with its hint and its own error beside it. */
-export function Field({ label, value, onChange, error, hint, testId, describedBy, id, ...rest }: FieldProps) {
+export function Field({ label, value, onChange, error, hint, testId, describedBy, id, ref, ...rest }: FieldProps) {
   const auto = useId();
   const inputId = id ?? auto;
   const errId = `${inputId}-err`;
@@ -22,6 +24,7 @@ export function Field({ label, value, onChange, error, hint, testId, describedBy
     <div className={error ? "field has-error" : "field"}>
       <label htmlFor={inputId}>{label}</label>
       <input
+        ref={ref}
         id={inputId}
         value={value}
         onChange={(e) => onChange(e.target.value)}
@@ -44,6 +47,11 @@ export function Field({ label, value, onChange, error, hint, testId, describedBy
   );
 }
 
+/** A title as a sentence: with its full stop (once). */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
 /** The top-level error message of a form. */
 export function FormError({ problem, message }: { problem?: Problem | null; message?: string | null }) {
   const text = message ?? (problem ? problem.detail || problem.title : null);
@@ -52,7 +60,7 @@ export function FormError({ problem, message }: { problem?: Problem | null; mess
     <div className="form-error" role="alert" data-testid="form-error">
       {problem && problem.detail && problem.title !== problem.detail ? (
         <>
-          <strong>{problem.title}.</strong> {problem.detail}
+          <strong>{sentence(problem.title)}</strong> {problem.detail}
         </>
       ) : (
         text

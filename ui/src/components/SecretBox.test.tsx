@@ -38,6 +38,23 @@ describe("secret dialog", () => {
     expect(onClose).toHaveBeenCalledTimes(1);
   });
 
+  it("closes with Enter from its checkbox once saving is confirmed, not before", async () => {
+    const onClose = vi.fn();
+    render(
+      <ClipboardProvider>
+        <SecretDialog title="API token" what="API token" secret="gth_secret_value" onClose={onClose} />
+      </ClipboardProvider>,
+    );
+    const saved = screen.getByTestId("confirm-saved");
+    saved.focus();
+    await userEvent.keyboard("{Enter}");
+    expect(onClose).not.toHaveBeenCalled();
+    await userEvent.keyboard(" ");
+    expect(saved).toBeChecked();
+    await userEvent.keyboard("{Enter}");
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
   it("shows the shell's problem when copying fails", async () => {
     onInvoke(() => Promise.reject({ title: "Clipboard unavailable", detail: "No clipboard on this display.", code: "internal", status: 500 }));
     render(

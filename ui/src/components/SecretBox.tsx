@@ -3,6 +3,7 @@ import type { Problem } from "../bindings/Problem";
 import { useClipboard } from "../lib/clipboard";
 import { Dialog } from "./Dialog";
 import { FormError } from "./Field";
+import { Form } from "./Form";
 
 type BoxProps = {
   secret: string;
@@ -77,18 +78,26 @@ export function SecretDialog({ title, secret, what, children, onClose }: DialogP
         else setNudge(true);
       }}
     >
-      {children}
-      <SecretBox secret={secret} what={what} confirmed={confirmed} onConfirmed={setConfirmed} />
-      {nudge && !confirmed && (
-        <p className="field-error" role="alert">
-          Confirm that you have saved the {what} before closing: it cannot be shown again.
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" className="primary" data-testid="close-dialog" disabled={!confirmed} onClick={onClose}>
-          Close
-        </button>
-      </div>
+      {/* A form, so that Enter on "I have saved it" closes it once checked. */}
+      <Form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (confirmed) onClose();
+        }}
+      >
+        {children}
+        <SecretBox secret={secret} what={what} confirmed={confirmed} onConfirmed={setConfirmed} />
+        {nudge && !confirmed && (
+          <p className="field-error" role="alert">
+            Confirm that you have saved the {what} before closing: it cannot be shown again.
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" data-testid="close-dialog" disabled={!confirmed}>
+            Close
+          </button>
+        </div>
+      </Form>
     </Dialog>
   );
 }

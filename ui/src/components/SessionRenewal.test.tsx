@@ -19,7 +19,7 @@ function renderWith(current: SessionView, setState: (s: AppState) => void) {
     connection: { kind: "server", label: "Team", detail: "https://gh.test/" },
     instance: { initialized: true, instance_id: "i", organization: "Acme", created_at: null },
     connection_problem: null, session: current,
-    preferences: { clipboard_clear_seconds: 30 },
+    preferences: { clipboard_clear_seconds: 30, theme: "system" },
   };
   render(
     <AppContext.Provider value={{ state, setState, refresh: () => Promise.resolve(), session: current }}>

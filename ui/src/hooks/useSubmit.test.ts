@@ -61,4 +61,38 @@ describe("useSubmit", () => {
     expect(result.current.problem?.code).toBe("internal");
     expect(result.current.problem?.detail).not.toContain("boom");
   });
+
+  it("drops a changed field's error at once, and the whole problem when no field error is left", async () => {
+    const { result } = renderHook(() => useSubmit());
+    const refused = problem({
+      errors: [
+        { field: "name", code: "required", message: "Enter a name." },
+        { field: "email", code: "invalid", message: "Enter an email address." },
+      ],
+    });
+    await act(async () => {
+      await result.current.run(() => Promise.reject(new ProblemError(refused)));
+    });
+    const typed = vi.fn();
+    act(() => result.current.onEdit("name", typed)("Ann"));
+    expect(typed).toHaveBeenCalledWith("Ann");
+    expect(result.current.errors).toEqual({ email: "Enter an email address." });
+    expect(result.current.problem?.detail).toBe(refused.detail);
+    // A field without an error changes nothing.
+    act(() => result.current.clearFields("plan"));
+    expect(result.current.errors).toEqual({ email: "Enter an email address." });
+    act(() => result.current.clearFields("email"));
+    expect(result.current.problem).toBeNull();
+    expect(result.current.errors).toEqual({});
+  });
+
+  it("keeps a problem that no field made when a field changes", async () => {
+    const { result } = renderHook(() => useSubmit());
+    const denied = problem({ code: "invalid_credentials", title: "Sign-in failed", detail: "Wrong username or password.", errors: [] });
+    await act(async () => {
+      await result.current.run(() => Promise.reject(new ProblemError(denied)));
+    });
+    act(() => result.current.clearFields("password"));
+    expect(result.current.problem).toEqual(denied);
+  });
 });

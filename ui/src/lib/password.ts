@@ -46,3 +46,9 @@ export function localPolicyErrors(policy: PasswordPolicy): Record<string, string
   }
   return out;
 }
+
+/** The problem fields of the rules that differ between two policies (`password_policy.<rule>`), and the policy's own. */
+export function changedPolicyFields(before: PasswordPolicy, after: PasswordPolicy): string[] {
+  const keys = (Object.keys(after) as (keyof PasswordPolicy)[]).filter((k) => !Object.is(before[k], after[k]));
+  return keys.length === 0 ? [] : ["password_policy", ...keys.map((k) => `password_policy.${k}`)];
+}

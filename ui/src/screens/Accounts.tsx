@@ -7,8 +7,10 @@ import { SecretDialog } from "../components/SecretBox";
 import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
+import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName, newKey, orNull } from "../lib/format";
 import { passwordReady } from "../lib/password";
+import { Form } from "../components/Form";
 
 const PAGE_SIZE = 25;
 
@@ -17,6 +19,7 @@ export function AccountsScreen() {
   const [offset, setOffset] = useState(0);
   const [created, setCreated] = useState<AccountCreated | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
+  useFocusLanding(creating ? "new" : "list");
   const { data: page, problem, reload } = useLoad(() => api.listAccounts({ limit: PAGE_SIZE, offset }), [offset], { enabled: !creating });
 
   if (creating) {
@@ -132,7 +135,7 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
   const [lastName, setLastName] = useState("");
   const [password, setPassword] = useState("");
   const [tokenName, setTokenName] = useState("");
-  const { busy, problem, errors: errs, run } = useSubmit();
+  const { busy, problem, errors: errs, run, onEdit } = useSubmit();
   // One key per form: a retry after a lost reply gets the same account back, not a second one.
   const [key] = useState(newKey);
 
@@ -177,21 +180,21 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
           <h1 id="new-account-h">New account</h1>
         </div>
       </header>
-      <form className="card form-card" onSubmit={(e) => void submit(e)} noValidate>
+      <Form className="card form-card" onSubmit={(e) => void submit(e)}>
         <p className="muted">Creates the account, its primary user and the user's default API token.</p>
         <div className="grid-2">
-          <Field label="Account name" value={name} onChange={setName} testId="account-name" error={errs.name} autoFocus />
-          <Field label="Plan (optional)" value={plan} onChange={setPlan} testId="account-plan" error={errs.plan} hint="Defaults to your own account's plan." />
+          <Field label="Account name" value={name} onChange={onEdit("name", setName)} testId="account-name" error={errs.name} autoFocus />
+          <Field label="Plan (optional)" value={plan} onChange={onEdit("plan", setPlan)} testId="account-plan" error={errs.plan} hint="Defaults to your own account's plan." />
         </div>
         <h2 className="section-title">Primary user</h2>
         <div className="grid-2">
-          <Field label="Username" value={username} onChange={setUsername} testId="account-username" error={errs.username} autoComplete="off" hint="An email address works too." />
-          <Field label="Email (optional)" type="email" value={email} onChange={setEmail} testId="account-email" error={errs.email} autoComplete="off" />
-          <Field label="First name" value={firstName} onChange={setFirstName} testId="account-first-name" error={errs.first_name} autoComplete="off" />
-          <Field label="Last name" value={lastName} onChange={setLastName} testId="account-last-name" error={errs.last_name} autoComplete="off" />
+          <Field label="Username" value={username} onChange={onEdit("username", setUsername)} testId="account-username" error={errs.username} autoComplete="off" hint="An email address works too." />
+          <Field label="Email (optional)" type="email" value={email} onChange={onEdit("email", setEmail)} testId="account-email" error={errs.email} autoComplete="off" />
+          <Field label="First name" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="account-first-name" error={errs.first_name} autoComplete="off" />
+          <Field label="Last name" value={lastName} onChange={onEdit("last_name", setLastName)} testId="account-last-name" error={errs.last_name} autoComplete="off" />
         </div>
-        <PasswordField label="Password" value={password} onChange={setPassword} report={report} testId="account-password" error={errs.password} />
-        <Field label="API token name (optional)" value={tokenName} onChange={setTokenName} testId="account-token-name" error={errs.token_name} placeholder="Default" />
+        <PasswordField label="Password" value={password} onChange={onEdit("password", setPassword)} report={report} testId="account-password" error={errs.password} />
+        <Field label="API token name (optional)" value={tokenName} onChange={onEdit("token_name", setTokenName)} testId="account-token-name" error={errs.token_name} placeholder="Default" />
         <FormError problem={problem} />
         <div className="actions">
           <button type="button" onClick={onCancel}>
@@ -201,7 +204,7 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
             {busy ? "Creating…" : "Create account"}
           </button>
         </div>
-      </form>
+      </Form>
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { passwordReady } from "../lib/password";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
+import { Form } from "../components/Form";
 
 /**
  * The signed-in admin's own password. `forced`: shown instead of everything else while
@@ -17,7 +18,7 @@ export function ChangePasswordScreen({ forced = true, onClose }: { forced?: bool
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
-  const { busy, problem, errors: errs, run, setProblem } = useSubmit();
+  const { busy, problem, errors: errs, run, setProblem, onEdit } = useSubmit();
   const [done, setDone] = useState(false);
   const report = usePasswordReport(
     next,
@@ -48,7 +49,7 @@ export function ChangePasswordScreen({ forced = true, onClose }: { forced?: bool
   }
 
   const form = (
-        <form onSubmit={(e) => void submit(e)} noValidate>
+        <Form onSubmit={(e) => void submit(e)}>
           {done && (
             <p className="notice ok" role="status" data-testid="change-done">
               Password changed. Sessions signed in with the old password, here or elsewhere, have ended.
@@ -58,7 +59,7 @@ export function ChangePasswordScreen({ forced = true, onClose }: { forced?: bool
             label={forced ? "Temporary password" : "Current password"}
             type="password"
             value={current}
-            onChange={setCurrent}
+            onChange={onEdit("current_password", setCurrent)}
             testId="change-current"
             error={errs.current_password}
             autoComplete="current-password"
@@ -67,7 +68,7 @@ export function ChangePasswordScreen({ forced = true, onClose }: { forced?: bool
           <PasswordField
             label="New password"
             value={next}
-            onChange={setNext}
+            onChange={onEdit(["new_password", "password"], setNext)}
             report={report}
             testId="change-new"
             error={errs.new_password ?? errs.password}
@@ -88,7 +89,7 @@ export function ChangePasswordScreen({ forced = true, onClose }: { forced?: bool
               {busy ? "Saving…" : "Change password"}
             </button>
           </div>
-        </form>
+        </Form>
   );
 
   if (!forced) {

@@ -8,7 +8,7 @@ import { ConnectScreen } from "./Connect";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
 
-const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 
 function renderScreen() {
   render(

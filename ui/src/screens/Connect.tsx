@@ -10,6 +10,7 @@ import { useLoad } from "../hooks/useLoad";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 import { ServerConnect } from "./ServerConnect";
+import { Form } from "../components/Form";
 
 /** How each TLS mode (every one Rust has: TLS_MODES) is offered. */
 const TLS_LABELS: Record<TlsMode, string> = {
@@ -67,11 +68,14 @@ export function ConnectScreen() {
 
   const errs = fieldErrors(problem);
   const portNumber = Number(form.port);
-  const portError = /^\d+$/.test(form.port.trim()) && portNumber >= 1 && portNumber <= 65535 ? undefined : "A port from 1 to 65535.";
+  const portError = /^\d+$/.test(form.port.trim()) && portNumber >= 1 && portNumber <= 65535 ? undefined : "Enter a port from 1 to 65535.";
   const remoteReady = form.host.trim() !== "" && form.database.trim() !== "" && form.username.trim() !== "" && !portError;
   const set = <K extends keyof Form>(k: K, v: Form[K]) => {
     setForm((f) => ({ ...f, [k]: v }));
     setTest(null);
+    // The field changed: its error (from testing or connecting) goes.
+    testing.clearFields(k);
+    connecting.clearFields(k);
   };
 
   function profile(): RemoteProfile {
@@ -189,7 +193,7 @@ export function ConnectScreen() {
               </ul>
             </div>
           )}
-          <form onSubmit={(e) => void connectRemote(e)} noValidate>
+          <Form onSubmit={(e) => void connectRemote(e)}>
             <div className="grid-2">
               <Field label="Host" value={form.host} onChange={(v) => set("host", v)} error={errs.host} testId="remote-host" required />
               <Field
@@ -256,7 +260,7 @@ export function ConnectScreen() {
                 {busy === "remote" ? "Connecting…" : "Connect"}
               </button>
             </div>
-          </form>
+          </Form>
         </section>
       </div>
     </main>

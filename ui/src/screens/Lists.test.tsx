@@ -15,7 +15,7 @@ import { UsersScreen } from "./Users";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
 
-const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 function wrap(ui: React.ReactNode) {
   return render(
     <AppContext.Provider value={{ state, setState: () => undefined, refresh: () => Promise.resolve(), session: null }}>
@@ -86,6 +86,20 @@ describe("users list", () => {
       await ue.click(screen.getByTestId("user-submit"));
       expect(await screen.findByTestId("flash")).toHaveTextContent("Admin root created.");
     }
+
+    it("comes with the focus on the list's heading (the form's first field had it), not on the page", async () => {
+      shell();
+      wrap(<UsersScreen />);
+      const ue = userEvent.setup();
+      await ue.click(await screen.findByTestId("new-admin"));
+      expect(screen.getByTestId("user-username")).toHaveFocus();
+      await ue.type(screen.getByTestId("user-email"), "root@acme.test");
+      await ue.type(screen.getByTestId("user-password"), "Harbour-Lantern-42");
+      await waitFor(() => expect(screen.getByTestId("user-submit")).toBeEnabled());
+      await ue.keyboard("{Enter}");
+      expect(await screen.findByTestId("flash")).toHaveTextContent("Admin root created.");
+      expect(screen.getByRole("heading", { level: 1, name: "Users" })).toHaveFocus();
+    });
 
     it("goes when the admin searches", async () => {
       shell();

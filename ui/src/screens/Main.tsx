@@ -1,8 +1,9 @@
-import { useState } from "react";
+import { useState, type MouseEvent } from "react";
 import { api } from "../api/client";
 import { SessionRenewal } from "../components/SessionRenewal";
 import { useApp } from "../lib/app";
 import { useClipboard } from "../lib/clipboard";
+import { focusHeading, useFocusLanding } from "../lib/focus";
 import { fullName } from "../lib/format";
 import { AccountsScreen } from "./Accounts";
 import { ChangePasswordScreen } from "./ChangePassword";
@@ -20,12 +21,21 @@ const TABS: { id: Tab; label: string }[] = [
   { id: "settings", label: "Settings" },
 ];
 
+/** Moves the focus to the screen's heading (or the content itself), past the sidebar. */
+function skipToContent(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  const content = document.getElementById("content");
+  if (content?.querySelector("h1")) focusHeading(content);
+  else content?.focus();
+}
+
 export function MainScreen() {
   const { state, setState, refresh } = useApp();
   const { secondsLeft, clearNow } = useClipboard();
   const [tab, setTab] = useState<Tab>("users");
   const [signingOut, setSigningOut] = useState(false);
   const user = state.session?.user;
+  useFocusLanding(tab);
 
   async function signOut() {
     setSigningOut(true);
@@ -41,6 +51,9 @@ export function MainScreen() {
 
   return (
     <div className="shell">
+      <a href="#content" className="skip-link" onClick={skipToContent} data-testid="skip-to-content">
+        Skip to content
+      </a>
       <aside className="sidebar">
         <div className="sidebar-brand">
           <span className="logo" aria-hidden="true">
@@ -71,7 +84,7 @@ export function MainScreen() {
         <div className="sidebar-foot">
           {secondsLeft !== null && secondsLeft > 0 && (
             <p className="clip-pill" role="status">
-              Clipboard clears in {secondsLeft} s
+              Clipboard clears in {secondsLeft} s.
             </p>
           )}
           <p className="small">
@@ -89,7 +102,7 @@ export function MainScreen() {
           </button>
         </div>
       </aside>
-      <main className="content">
+      <main className="content" id="content" tabIndex={-1}>
         {tab === "users" && <UsersScreen />}
         {tab === "accounts" && <AccountsScreen />}
         {tab === "tokens" && <TokensScreen />}

@@ -10,6 +10,7 @@ import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
 import { orNull } from "../lib/format";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
+import { Form } from "../components/Form";
 
 
 type Props = {
@@ -28,7 +29,7 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
   const [roles, setRoles] = useState<Role[]>(["viewer"]);
   const [status, setStatus] = useState<UserStatus>("active");
   const [password, setPassword] = useState("");
-  const { busy, problem, errors: errs, run } = useSubmit();
+  const { busy, problem, errors: errs, run, onEdit } = useSubmit();
 
   const report = usePasswordReport(
     password,
@@ -86,13 +87,13 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
           <h1 id="new-user-h">{admin ? "New admin" : "New user"}</h1>
         </div>
       </header>
-      <form className="card form-card" onSubmit={(e) => void submit(e)} noValidate>
+      <Form className="card form-card" onSubmit={(e) => void submit(e)}>
         {admin && <p className="muted">Admins can manage users, accounts and settings. Their email counts as confirmed.</p>}
         <div className="grid-2">
           <Field
             label={admin ? "Username (optional)" : "Username"}
             value={username}
-            onChange={setUsername}
+            onChange={onEdit("username", setUsername)}
             testId="user-username"
             error={errs.username}
             autoComplete="off"
@@ -103,21 +104,21 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
             label={emailNeeded ? "Email" : "Email (optional)"}
             type="email"
             value={email}
-            onChange={setEmail}
+            onChange={onEdit("email", setEmail)}
             testId="user-email"
             error={errs.email}
             autoComplete="off"
             required={emailNeeded}
             hint={emailNeeded ? undefined : "Without one, the user signs in by username. Admins need one."}
           />
-          <Field label="First name" value={firstName} onChange={setFirstName} testId="user-first-name" error={errs.first_name} autoComplete="off" />
-          <Field label="Last name" value={lastName} onChange={setLastName} testId="user-last-name" error={errs.last_name} autoComplete="off" />
+          <Field label="First name" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="user-first-name" error={errs.first_name} autoComplete="off" />
+          <Field label="Last name" value={lastName} onChange={onEdit("last_name", setLastName)} testId="user-last-name" error={errs.last_name} autoComplete="off" />
           {!admin && (
             <>
-              <Field label="Business role (optional)" value={businessRole} onChange={setBusinessRole} testId="user-business-role" error={errs.business_role} />
+              <Field label="Business role (optional)" value={businessRole} onChange={onEdit("business_role", setBusinessRole)} testId="user-business-role" error={errs.business_role} />
               <div className="field">
                 <label htmlFor="new-user-status">Status</label>
-                <select id="new-user-status" value={status} onChange={(e) => setStatus(e.target.value as UserStatus)} data-testid="user-status">
+                <select id="new-user-status" value={status} onChange={(e) => onEdit("status", setStatus)(e.target.value as UserStatus)} data-testid="user-status">
                   <option value="active">active</option>
                   <option value="pending">pending</option>
                 </select>
@@ -129,11 +130,11 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
         {!admin && (
           <fieldset className="roles">
             <legend>Roles</legend>
-            <RoleCheckboxes roles={roles} onChange={setRoles} testIdPrefix="user-role" />
+            <RoleCheckboxes roles={roles} onChange={onEdit("roles", setRoles)} testIdPrefix="user-role" />
             {errs.roles && <p className="field-error">{errs.roles}</p>}
           </fieldset>
         )}
-        <PasswordField label="Password" value={password} onChange={setPassword} report={report} testId="user-password" error={errs.password} />
+        <PasswordField label="Password" value={password} onChange={onEdit("password", setPassword)} report={report} testId="user-password" error={errs.password} />
         {unplaced.map((x) => (
           <p key={x.field + x.code} className="field-error">
             {x.field}: {x.message}
@@ -148,7 +149,7 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
             {busy ? "Creating…" : admin ? "Create admin" : "Create user"}
           </button>
         </div>
-      </form>
+      </Form>
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { ServerConnect } from "./ServerConnect";
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
 
 const FINGERPRINT = "SHA256:" + Array.from({ length: 32 }, () => "AB").join(":");
-const empty: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+const empty: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 const connected: AppState = { ...empty, connection: { kind: "server", label: "Team", detail: "https://gh.test/" } };
 
 function renderCard(setState: (s: AppState) => void = () => undefined) {

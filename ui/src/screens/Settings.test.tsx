@@ -17,7 +17,7 @@ const settings: Settings = {
   },
   access_token_minutes: 60, api_token_days: 90, api_token_max_days: 365, lockout_threshold: 5, lockout_minutes: 15, blocked_email_domains: ["gmail.com"],
 };
-const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30 } };
+const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 
 /** A shell answering the settings screen's reads; `update` answers update_settings. */
 function shell(update: () => Promise<unknown> = () => Promise.resolve(settings)) {
@@ -26,7 +26,7 @@ function shell(update: () => Promise<unknown> = () => Promise.resolve(settings))
       case "get_settings":
         return Promise.resolve(settings);
       case "get_preferences":
-        return Promise.resolve({ clipboard_clear_seconds: 30 });
+        return Promise.resolve({ clipboard_clear_seconds: 30, theme: "system" });
       case "policy_presets":
         return Promise.resolve([{ preset: "recommended", label: "Recommended", policy: settings.password_policy }]);
       case "evaluate_password":
@@ -92,9 +92,9 @@ describe("settings", () => {
     await userEvent.clear(delay);
     await userEvent.type(delay, "45");
     await userEvent.click(screen.getByTestId("settings-save"));
-    expect(await screen.findByText("✓ Saved")).toBeInTheDocument();
+    expect(await screen.findByText("✓ Settings saved.")).toBeInTheDocument();
     expect(commands()).toEqual(["set_preferences", "update_settings"]);
-    expect(calls.find((c) => c.command === "set_preferences")?.args).toEqual({ preferences: { clipboard_clear_seconds: 45 } });
+    expect(calls.find((c) => c.command === "set_preferences")?.args).toEqual({ preferences: { clipboard_clear_seconds: 45, theme: "system" } });
     expect(refresh).toHaveBeenCalled();
   });
 
@@ -188,5 +188,57 @@ describe("settings", () => {
     await userEvent.click(save);
     await waitFor(() => expect(commands()).toEqual(["set_preferences", "update_settings"]));
     expect(calls.find((c) => c.command === "update_settings")?.args?.settings).toMatchObject({ api_token_days: 90, api_token_max_days: null });
+  });
+
+  it("drops a refused field's error when it changes, and the banner once no refused field is left", async () => {
+    shell(() =>
+      Promise.reject(
+        problem({
+          errors: [
+            { field: "lockout_threshold", code: "range", message: "From 3 to 100." },
+            { field: "password_policy.min_strength_score", code: "range", message: "Too weak for this instance." },
+          ],
+        }),
+      ),
+    );
+    renderSettings();
+    await userEvent.click(await screen.findByTestId("settings-save"));
+    expect(await screen.findByTestId("settings-lockout-threshold-error")).toHaveTextContent("From 3 to 100.");
+    expect(screen.getByTestId("policy-min_strength_score-error")).toHaveTextContent("Too weak for this instance.");
+    expect(screen.getByTestId("form-error")).toBeInTheDocument();
+
+    await userEvent.type(screen.getByTestId("settings-lockout-threshold"), "0");
+    expect(screen.queryByTestId("settings-lockout-threshold-error")).toBeNull();
+    // Another refused field is still as it was: its error and the banner stay.
+    expect(screen.getByTestId("policy-min_strength_score-error")).toBeInTheDocument();
+    expect(screen.getByTestId("form-error")).toBeInTheDocument();
+
+    // Changing another rule of the policy leaves that rule's error.
+    await userEvent.click(screen.getByLabelText("Require a digit"));
+    expect(screen.getByTestId("policy-min_strength_score-error")).toBeInTheDocument();
+    const strength = screen.getByTestId("policy-min_strength_score");
+    await userEvent.clear(strength);
+    await userEvent.type(strength, "4");
+    expect(screen.queryByTestId("policy-min_strength_score-error")).toBeNull();
+    expect(screen.queryByTestId("form-error")).toBeNull();
+  });
+
+  it("applies and saves a chosen theme at once, keeping the saved clipboard delay", async () => {
+    shell();
+    const setState = vi.fn();
+    render(
+      <AppContext.Provider value={{ state, setState, refresh: () => Promise.resolve(), session: null }}>
+        <SettingsScreen />
+      </AppContext.Provider>,
+    );
+    const dark = await screen.findByTestId("settings-theme-dark");
+    expect(screen.getByTestId("settings-theme-system")).toBeChecked();
+    // An unsaved edit of the delay is not saved with the theme.
+    await userEvent.type(screen.getByTestId("settings-clipboard-clear-seconds"), "0");
+    await userEvent.click(dark);
+    await waitFor(() => expect(setState).toHaveBeenCalledWith({ ...state, preferences: { clipboard_clear_seconds: 30, theme: "dark" } }));
+    expect(calls.filter((c) => c.command === "set_preferences").map((c) => c.args)).toEqual([{ preferences: { clipboard_clear_seconds: 30, theme: "dark" } }]);
+    expect(dark).toBeChecked();
+    expect(commands()).toEqual(["set_preferences"]);
   });
 });

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { api } from "../api/client";
 import type { PresetInfo } from "../bindings/PresetInfo";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
 import type { Settings } from "../bindings/Settings";
+import type { Theme } from "../bindings/Theme";
 import { Field, FormError } from "../components/Field";
 import { PasswordFeedback } from "../components/PasswordFeedback";
 import { PolicyEditor } from "../components/PolicyEditor";
@@ -10,7 +11,8 @@ import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
-import { localPolicyErrors, policyErrors, rangeError } from "../lib/password";
+import { changedPolicyFields, localPolicyErrors, policyErrors, rangeError } from "../lib/password";
+import { Form } from "../components/Form";
 
 type Numbers = {
   access_token_minutes: string;
@@ -31,6 +33,14 @@ const RANGES: Record<keyof Numbers, { min: number; max: number }> = {
   clipboard_clear_seconds: { min: 5, max: 600 },
 };
 
+/** How each theme (every one Rust has: the Theme type) is offered. */
+const THEME_LABELS: Record<Theme, string> = {
+  system: "As the system",
+  light: "Light",
+  dark: "Dark",
+};
+const THEMES = Object.keys(THEME_LABELS) as Theme[];
+
 const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
 const NO_PRESETS: PresetInfo[] = [];
 
@@ -50,7 +60,12 @@ function localNumberErrors(nums: Numbers, unlimited: boolean): Record<string, st
 }
 
 export function SettingsScreen() {
-  const { refresh } = useApp();
+  const { refresh, state, setState } = useApp();
+  // This computer's colours: applied and saved as soon as one is chosen.
+  const [theme, setTheme] = useState<Theme>(state.preferences.theme);
+  const themeSaving = useSubmit();
+  // Arrow keys go through the choices quickly: only the latest one's reply counts.
+  const themeRound = useRef(0);
   const [loaded, setLoaded] = useState<Settings | null>(null);
   const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
   // The last policy without a local error: what the preview is checked against meanwhile.
@@ -61,7 +76,7 @@ export function SettingsScreen() {
   const [domains, setDomains] = useState("");
   const [preview, setPreview] = useState("");
   const [saved, setSaved] = useState(false);
-  const { busy, problem, errors: errs, run } = useSubmit();
+  const { busy, problem, errors: errs, run, clearFields } = useSubmit();
 
   const load = useLoad(() => Promise.all([api.getSettings(), api.getPreferences(), api.policyPresets()]), [], {
     onLoad: ([s, prefs]) => {
@@ -70,6 +85,7 @@ export function SettingsScreen() {
       setCheckedPolicy(s.password_policy);
       setDomains(s.blocked_email_domains.join("\n"));
       setUnlimited(s.api_token_max_days === null);
+      setTheme(prefs.theme);
       setNums({
         access_token_minutes: String(s.access_token_minutes),
         api_token_days: String(s.api_token_days),
@@ -97,7 +113,7 @@ export function SettingsScreen() {
     await run(async () => {
       // This computer's preference first: its range is checked above, so it is not what
       // fails; if the instance's settings are then refused, saving again repeats it harmlessly.
-      await api.setPreferences({ clipboard_clear_seconds: Number(nums.clipboard_clear_seconds) });
+      await api.setPreferences({ clipboard_clear_seconds: Number(nums.clipboard_clear_seconds), theme });
       const updated = await api.updateSettings({
         password_policy: policy,
         access_token_minutes: Number(nums.access_token_minutes),
@@ -114,6 +130,16 @@ export function SettingsScreen() {
       setSaved(true);
       await refresh();
     });
+  }
+
+  async function chooseTheme(next: Theme) {
+    const round = ++themeRound.current;
+    setTheme(next);
+    // Only the theme changes here: the clipboard delay stays as saved until "Save settings".
+    const saved = await themeSaving.run(() => api.setPreferences({ ...state.preferences, theme: next }));
+    if (round !== themeRound.current) return;
+    if (saved) setState({ ...state, preferences: saved });
+    else setTheme(state.preferences.theme);
   }
 
   if (!nums || !policy) {
@@ -135,6 +161,7 @@ export function SettingsScreen() {
       value={nums[k]}
       onChange={(v) => {
         setNums({ ...nums, [k]: v });
+        clearFields(k);
         setSaved(false);
       }}
       error={localErrors[k] ?? errs[k]}
@@ -148,7 +175,7 @@ export function SettingsScreen() {
       <header className="page-head">
         <h1 id="settings-h">Settings</h1>
       </header>
-      <form onSubmit={(e) => void save(e)} noValidate className="settings">
+      <Form onSubmit={(e) => void save(e)} className="settings">
         <div className="card">
           <h2>Password policy</h2>
           <p className="muted small">Applies to every new or reset password. Existing passwords keep working.</p>
@@ -156,6 +183,7 @@ export function SettingsScreen() {
           <PolicyEditor
             policy={policy}
             onChange={(p) => {
+              clearFields(...changedPolicyFields(policy, p));
               setPolicy(p);
               if (Object.keys(localPolicyErrors(p)).length === 0) setCheckedPolicy(p);
               setSaved(false);
@@ -181,6 +209,7 @@ export function SettingsScreen() {
                 checked={unlimited}
                 onChange={(e) => {
                   setUnlimited(e.target.checked);
+                  clearFields("api_token_max_days");
                   setSaved(false);
                 }}
                 data-testid="settings-api-token-unlimited"
@@ -198,6 +227,26 @@ export function SettingsScreen() {
           <div className="card">
             <h2>This computer</h2>
             {num("clipboard_clear_seconds", "Clear copied secrets after (seconds)", "5–600 seconds. Copied tokens and passwords leave the clipboard after this delay.")}
+            <fieldset className="theme-choice" aria-describedby="settings-theme-hint">
+              <legend>Colours</legend>
+              {THEMES.map((t) => (
+                <label key={t} className="check">
+                  <input
+                    type="radio"
+                    name="settings-theme"
+                    value={t}
+                    checked={theme === t}
+                    onChange={() => void chooseTheme(t)}
+                    data-testid={`settings-theme-${t}`}
+                  />
+                  {THEME_LABELS[t]}
+                </label>
+              ))}
+              <p className="hint" id="settings-theme-hint">
+                Applies at once, on this computer only.
+              </p>
+              <FormError problem={themeSaving.problem} />
+            </fieldset>
           </div>
         </div>
         <div className="card">
@@ -212,6 +261,7 @@ export function SettingsScreen() {
               value={domains}
               onChange={(e) => {
                 setDomains(e.target.value);
+                clearFields("blocked_email_domains");
                 setSaved(false);
               }}
               data-testid="settings-blocked-domains"
@@ -223,14 +273,14 @@ export function SettingsScreen() {
         <div className="actions sticky-actions">
           {saved && (
             <span className="saved" role="status">
-              ✓ Saved
+              ✓ Settings saved.
             </span>
           )}
           <button type="submit" className="primary" disabled={busy || !localOk} data-testid="settings-save">
             {busy ? "Saving…" : "Save settings"}
           </button>
         </div>
-      </form>
+      </Form>
     </section>
   );
 }

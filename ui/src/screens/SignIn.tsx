@@ -1,20 +1,26 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { api, toProblem } from "../api/client";
 import { Field, FormError } from "../components/Field";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
+import { Form } from "../components/Form";
 
 export function SignInScreen() {
   const { state, refresh, setState } = useApp();
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
-  const { busy, problem, errors: errs, run, setProblem } = useSubmit();
+  const { busy, problem, errors: errs, run, setProblem, onEdit } = useSubmit();
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const session = await run(() => api.signIn({ login: login.trim(), password }));
     setPassword("");
-    if (!session) return;
+    if (!session) {
+      // Try again from the password (emptied), whatever had the focus (the disabled button, say).
+      passwordRef.current?.focus();
+      return;
+    }
     // Show the signed-in app at once, then take the shell's full state.
     setState({ ...state, session });
     void refresh();
@@ -33,13 +39,14 @@ export function SignInScreen() {
       <div className="card narrow">
         <p className="eyebrow">{state.instance?.organization ?? "Gatehouse"}</p>
         <h1>Sign in</h1>
-        <form onSubmit={(e) => void submit(e)} noValidate>
-          <Field label="Username or email" value={login} onChange={setLogin} testId="signin-login" error={errs.login} autoComplete="username" autoFocus required />
+        <Form onSubmit={(e) => void submit(e)}>
+          <Field label="Username or email" value={login} onChange={onEdit("login", setLogin)} testId="signin-login" error={errs.login} autoComplete="username" autoFocus required />
           <Field
             label="Password"
             type="password"
             value={password}
-            onChange={setPassword}
+            onChange={onEdit("password", setPassword)}
+            ref={passwordRef}
             testId="signin-password"
             error={errs.password}
             autoComplete="current-password"
@@ -51,7 +58,7 @@ export function SignInScreen() {
               {busy ? "Signing in…" : "Sign in"}
             </button>
           </div>
-        </form>
+        </Form>
         <p className="small muted connection-line">
           Connected to {state.connection?.label} <span className="muted">({state.connection?.detail})</span> ·{" "}
           <button type="button" className="link" onClick={() => void disconnect()} data-testid="disconnect">

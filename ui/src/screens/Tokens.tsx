@@ -9,6 +9,7 @@ import { SecretDialog } from "../components/SecretBox";
 import { useLoad } from "../hooks/useLoad";
 import { useSubmit } from "../hooks/useSubmit";
 import { formatDate, formatDateTime } from "../lib/format";
+import { Form } from "../components/Form";
 
 /** The instance's lifetime limit: days, `null` for none, `undefined` while unknown (the core judges). */
 type Limit = number | null | undefined;
@@ -152,7 +153,8 @@ function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
   const [expiry, setExpiry] = useState<"default" | "days" | "never">("default");
   const [days, setDays] = useState("90");
   const [password, setPassword] = useState("");
-  const { busy, problem, errors: errs, run } = useSubmit();
+  const { busy, problem, errors: errs, run, onEdit } = useSubmit();
+  const chooseExpiry = onEdit(["expires_in_days", "never_expires"], setExpiry);
   const maxDays = typeof limit === "number" ? limit : 3650;
   const neverAllowed = limit === null || limit === undefined;
   const daysOk = expiry !== "days" || (/^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= maxDays);
@@ -176,16 +178,16 @@ function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
 
   return (
     <Dialog title="New API token" onEscape={onCancel}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <Field label="Name" value={name} onChange={setName} testId="token-name" error={errs.name} placeholder="e.g. CI deploys" data-autofocus />
+      <Form onSubmit={(e) => void submit(e)}>
+        <Field label="Name" value={name} onChange={onEdit("name", setName)} testId="token-name" error={errs.name} placeholder="e.g. CI deploys" data-autofocus />
         <fieldset className="expiry">
           <legend>Expires</legend>
           <label className="check">
-            <input type="radio" name="expiry" checked={expiry === "default"} onChange={() => setExpiry("default")} data-testid="token-expiry-default" />
+            <input type="radio" name="expiry" checked={expiry === "default"} onChange={() => chooseExpiry("default")} data-testid="token-expiry-default" />
             After the instance's default lifetime
           </label>
           <label className="check">
-            <input type="radio" name="expiry" checked={expiry === "days"} onChange={() => setExpiry("days")} data-testid="token-expiry-days" />
+            <input type="radio" name="expiry" checked={expiry === "days"} onChange={() => chooseExpiry("days")} data-testid="token-expiry-days" />
             After
             <input
               className="inline-number"
@@ -196,14 +198,14 @@ function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
               aria-label="Days"
               onChange={(e) => {
                 setDays(e.target.value);
-                setExpiry("days");
+                chooseExpiry("days");
               }}
               data-testid="token-days"
             />
             days
           </label>
           <label className="check">
-            <input type="radio" name="expiry" checked={expiry === "never"} disabled={!neverAllowed} onChange={() => setExpiry("never")} data-testid="token-expiry-never" />
+            <input type="radio" name="expiry" checked={expiry === "never"} disabled={!neverAllowed} onChange={() => chooseExpiry("never")} data-testid="token-expiry-never" />
             Never
           </label>
           {typeof limit === "number" && (
@@ -219,7 +221,7 @@ function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
             type="password"
             autoComplete="current-password"
             value={password}
-            onChange={setPassword}
+            onChange={onEdit("current_password", setPassword)}
             error={errs.current_password}
             hint="A token that never expires outlives your sessions and password changes, so it needs your password."
             testId="token-current-password"
@@ -235,7 +237,7 @@ function NewTokenDialog({ limit, onCreated, onCancel }: NewTokenProps) {
             {busy ? "Creating…" : "Create token"}
           </button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

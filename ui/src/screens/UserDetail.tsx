@@ -15,6 +15,7 @@ import { SecretDialog } from "../components/SecretBox";
 import { useApp } from "../lib/app";
 import { formatDateTime, fullName } from "../lib/format";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
+import { Form } from "../components/Form";
 
 
 type Pending =
@@ -65,6 +66,7 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
   }
 
   const self = session?.user.id === id;
+  const onRoles = action.onEdit("roles", setRoles);
   const rolesChanged = user !== null && [...roles].sort().join() !== [...user.roles].sort().join();
 
   return (
@@ -147,18 +149,24 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
               </div>
               {self && <p className="small muted">You cannot suspend or deactivate yourself.</p>}
             </div>
-            <div className="card">
+            <Form
+              className="card"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!busy && rolesChanged && roles.length > 0) void run(() => api.setUserRoles(id, { roles }), "Roles saved.");
+              }}
+            >
               <h2>Roles</h2>
               <fieldset className="roles">
                 <legend className="sr-only">Roles</legend>
-                <RoleCheckboxes roles={roles} onChange={setRoles} testIdPrefix="detail-role" />
+                <RoleCheckboxes roles={roles} onChange={onRoles} testIdPrefix="detail-role" />
               </fieldset>
               <div className="actions">
-                <button type="button" className="primary" disabled={busy || !rolesChanged || roles.length === 0} onClick={() => void run(() => api.setUserRoles(id, { roles }), "Roles saved.")} data-testid="user-save-roles">
+                <button type="submit" className="primary" disabled={busy || !rolesChanged || roles.length === 0} data-testid="user-save-roles">
                   Save roles
                 </button>
               </div>
-            </div>
+            </Form>
             <div className="card">
               <h2>Password</h2>
               <p className="small muted">
@@ -219,7 +227,7 @@ type ResetProps = {
 };
 
 /** Reset to a generated temporary password (shown once afterwards) or to one the admin types. */
-function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, onCancel, onReset }: ResetProps) {
+function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs, onEdit }, onCancel, onReset }: ResetProps) {
   const [mode, setMode] = useState<"generate" | "choose">("generate");
   const [chosen, setChosen] = useState("");
   const report = usePasswordReport(
@@ -237,7 +245,7 @@ function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, on
 
   return (
     <Dialog title={`Reset the password of ${user.username}?`} onEscape={onCancel}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <Form onSubmit={(e) => void submit(e)}>
         <p>Their current password stops working, their sessions end and their API tokens are revoked. They must choose a new password when they next sign in.</p>
         <fieldset>
           <legend className="sr-only">Temporary password</legend>
@@ -254,10 +262,10 @@ function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, on
           <PasswordField
             label="Temporary password"
             value={chosen}
-            onChange={setChosen}
+            onChange={onEdit(["temporary", "temporary_password", "password"], setChosen)}
             report={report}
             testId="reset-password"
-            error={errs.temporary ?? errs.password}
+            error={errs.temporary_password ?? errs.temporary ?? errs.password}
             autoFocus
           />
         )}
@@ -270,7 +278,7 @@ function ResetPasswordDialog({ user, submit: { busy, problem, errors: errs }, on
             Reset password
           </button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

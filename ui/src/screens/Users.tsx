@@ -5,6 +5,7 @@ import type { Role } from "../bindings/Role";
 import type { UserStatus } from "../bindings/UserStatus";
 import { FormError } from "../components/Field";
 import { useLoad } from "../hooks/useLoad";
+import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName } from "../lib/format";
 import { NewUserForm } from "./NewUser";
 import { UserDetail } from "./UserDetail";
@@ -24,6 +25,7 @@ export function UsersScreen() {
   // Cursors of the pages before the current one; the current page's own cursor last.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [flash, setFlash] = useState<string | null>(null);
+  useFocusLanding(view.kind === "detail" ? `detail:${view.id}` : view.kind);
 
   // Search as one types, lightly debounced.
   // Only a real change of the search text goes back to the first page.

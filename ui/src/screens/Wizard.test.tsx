@@ -23,8 +23,9 @@ const presets: PresetInfo[] = [
 const state: AppState = {
   connection: { kind: "local", label: "Local database", detail: "/tmp/g.db" },
   instance: { initialized: false, instance_id: null, organization: null, created_at: null },
-  connection_problem: null, session: null,
-  preferences: { clipboard_clear_seconds: 30 },
+  connection_problem: null,
+  session: null,
+  preferences: { clipboard_clear_seconds: 30, theme: "system" },
 };
 
 function renderWizard(refresh = vi.fn(() => Promise.resolve()), shown: AppState = state) {
@@ -179,6 +180,106 @@ describe("setup wizard", () => {
     const maxima = calls.filter((c) => c.command === "evaluate_password").map((c) => (c.args?.candidate as { policy: PasswordPolicy | null }).policy?.max_length);
     expect(maxima).toContain(128);
     expect(maxima.every((m) => m === undefined || m === 128)).toBe(true);
+  });
+
+  it("advances every step with Enter, the focus on each new step's first field", async () => {
+    onInvoke((cmd, args) => {
+      switch (cmd) {
+        case "policy_presets":
+          return Promise.resolve(presets);
+        case "suggested_blocked_domains":
+          return Promise.resolve(["gmail.com"]);
+        case "evaluate_password":
+          return Promise.resolve(candidateOf(args).length >= 12 ? ALL_PASS : report({}));
+        case "setup":
+          return Promise.resolve({
+            data: { accessToken: "eyJ.secret.token", tokenType: "Bearer", expiresAt: "2026-01-01T01:00:00Z" },
+            admin: user({ username: "jlopez", roles: ["admin"] }),
+            account: { id: "a1", name: "Acme", plan: "standard", metadata: {}, created_at: "2026-01-01T00:00:00Z", created_by: null },
+            instance_id: "i1",
+          });
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    const refresh = renderWizard();
+
+    // Organization: Enter in its one field.
+    expect(t("wizard-org-name")).toHaveFocus();
+    await userEvent.keyboard("Acme{Enter}");
+
+    // First admin: Enter in the last field, once the password passes.
+    expect(t("wizard-first-name")).toHaveFocus();
+    await userEvent.keyboard("Julia");
+    await userEvent.type(t("wizard-email"), "julia@acme.test");
+    await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+    await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-42");
+    await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+    await userEvent.keyboard("{Enter}");
+
+    // Password policy: the preset first; Enter from a checkbox; in the domains, Enter is a new line and Ctrl+Enter goes on.
+    expect(await screen.findByTestId("wizard-policy-preset")).toHaveFocus();
+    const domains = t("wizard-blocked-domains");
+    await userEvent.type(domains, "{Enter}example.org");
+    expect(domains).toHaveValue("gmail.com\nexample.org");
+    expect(screen.queryByTestId("wizard-finish")).toBeNull();
+    await userEvent.keyboard("{Control>}{Enter}{/Control}");
+    expect(await screen.findByTestId("wizard-finish")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Back" }));
+    expect(t("wizard-policy-preset")).toHaveFocus();
+    // A policy changed back and forth: the password is checked again before it can be used.
+    await userEvent.selectOptions(t("wizard-policy-preset"), "seed000");
+    await userEvent.selectOptions(t("wizard-policy-preset"), "recommended");
+    expect(t("wizard-policy-preset")).toHaveFocus();
+    await userEvent.keyboard("{Enter}");
+
+    // Review: the focus on "Create instance" as soon as it can be used, so Enter creates it.
+    await waitFor(() => expect(t("wizard-finish")).toHaveFocus());
+    await userEvent.keyboard("{Enter}");
+
+    // Done: Copy first; Enter on "I have saved it" continues.
+    expect(await screen.findByTestId("token-value")).toBeInTheDocument();
+    expect(t("copy-button")).toHaveFocus();
+    await userEvent.click(t("confirm-saved"));
+    expect(refresh).not.toHaveBeenCalled();
+    await userEvent.keyboard("{Enter}");
+    expect(refresh).toHaveBeenCalled();
+    expect(calls.filter((c) => c.command === "setup")).toHaveLength(1);
+    expect(calls.find((c) => c.command === "setup")?.args?.request).toMatchObject({ organization: "Acme", blocked_email_domains: ["gmail.com", "example.org"] });
+  });
+
+  it("after a refused setup, puts the focus on the refused field; its error goes once it changes", async () => {
+    onInvoke((cmd) => {
+      switch (cmd) {
+        case "policy_presets":
+          return Promise.resolve(presets);
+        case "suggested_blocked_domains":
+          return Promise.resolve([]);
+        case "evaluate_password":
+          return Promise.resolve(ALL_PASS);
+        case "setup":
+          return Promise.reject(problem({ errors: [{ field: "email", code: "blocked_domain", message: "This email domain is not allowed." }] }));
+        default:
+          return Promise.reject(problem());
+      }
+    });
+    renderWizard();
+    await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+    await userEvent.type(t("wizard-first-name"), "Julia");
+    await userEvent.type(t("wizard-email"), "julia@gmail.com");
+    await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+    await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-42");
+    await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+    await userEvent.keyboard("{Enter}");
+    await userEvent.keyboard("{Enter}");
+    await waitFor(() => expect(t("wizard-finish")).toHaveFocus());
+    await userEvent.keyboard("{Enter}");
+
+    expect(await screen.findByTestId("wizard-email-error")).toHaveTextContent("This email domain is not allowed.");
+    await waitFor(() => expect(t("wizard-email")).toHaveFocus());
+    await userEvent.keyboard("x");
+    expect(screen.queryByTestId("wizard-email-error")).toBeNull();
+    expect(t("wizard-email")).not.toHaveAttribute("aria-invalid");
   });
 
   it("asks a Gatehouse server's setup code on the review step and says so beside it when it is wrong", async () => {

@@ -6,7 +6,7 @@ import type { Problem } from "../bindings/Problem";
 import type { SetupDone } from "../bindings/SetupDone";
 import { Field, FormError } from "../components/Field";
 import { PasswordField } from "../components/PasswordField";
-import { localPolicyErrors, passwordReady, policyErrors } from "../lib/password";
+import { changedPolicyFields, localPolicyErrors, passwordReady, policyErrors } from "../lib/password";
 import { PasswordFeedback } from "../components/PasswordFeedback";
 import { PolicyEditor } from "../components/PolicyEditor";
 import { SecretBox } from "../components/SecretBox";
@@ -15,6 +15,7 @@ import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 import { formatDateTime, orNull } from "../lib/format";
+import { Form } from "../components/Form";
 
 const STEPS = ["Organization", "First admin", "Password policy", "Review", "Done"] as const;
 const ADMIN_FIELDS = new Set(["first_name", "last_name", "username", "email", "password"]);
@@ -39,9 +40,11 @@ export function SetupWizard() {
   // A Gatehouse server asks for the one-time code it printed; the in-process core none.
   const needsCode = state.connection?.kind === "server";
   const [setupCode, setSetupCode] = useState("");
-  const { busy, problem, errors: errs, run, setProblem } = useSubmit();
+  const { busy, problem, errors: errs, run, setProblem, clearFields, onEdit } = useSubmit();
   const [done, setDone] = useState<SetupDone | null>(null);
   const [saved, setSaved] = useState(false);
+  // Bumped after a failed setup, to move the focus to what failed once it is shown.
+  const [failures, setFailures] = useState(0);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const { data: presetList, problem: presetsProblem } = useLoad(() => api.policyPresets(), [], {
@@ -57,16 +60,37 @@ export function SetupWizard() {
   // Failing to load them leaves the field empty: the core then uses its own.
   useLoad(() => api.suggestedBlockedDomains(), [], { onLoad: (d) => setDomains((cur) => cur ?? d.join("\n")) });
 
-  // On a new step, focus goes to its first field (autoFocus) or, if none took it, its heading.
+  // On a new step (or after a failed setup), focus goes to a field the core refused, else
+  // to what the step marks (data-autofocus) or autoFocus already chose, else to its first
+  // field, else to its enabled submit button, else to its heading: never to the page.
   const cardRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    const card = cardRef.current;
+    if (!card) return;
+    const pick = (selector: string) => card.querySelector<HTMLElement>(selector);
     const active = document.activeElement;
-    if (!active || active === document.body || !cardRef.current?.contains(active)) headingRef.current?.focus();
-  }, [step]);
+    const keep = active instanceof HTMLElement && active !== headingRef.current && card.contains(active) ? active : null;
+    const target =
+      pick('[aria-invalid="true"]') ??
+      pick("[data-autofocus]") ??
+      keep ??
+      pick("form input:not([disabled]), form select:not([disabled]), form textarea:not([disabled])") ??
+      pick('form button[type="submit"]:not([disabled])') ??
+      headingRef.current;
+    target?.focus();
+  }, [step, failures]);
 
   const context = { username: orNull(username), email: orNull(email), first_name: orNull(firstName), last_name: orNull(lastName) };
   const adminReport = usePasswordReport(password, context, checkedPolicy);
   const previewReport = usePasswordReport(preview, NO_CONTEXT, checkedPolicy);
+
+  // On Review, "Create instance" waits for the password's report against the chosen policy:
+  // once it can be used, the focus goes to it (unless the admin has moved it meanwhile).
+  const finishRef = useRef<HTMLButtonElement>(null);
+  const canFinish = step === 3 && !busy && adminReport.passed && !(needsCode && setupCode.trim() === "");
+  useEffect(() => {
+    if (canFinish && document.activeElement === headingRef.current) finishRef.current?.focus();
+  }, [canFinish]);
 
   const pErrs = policyErrors(errs);
   const adminOk = firstName.trim() !== "" && email.trim() !== "" && passwordReady(adminReport, password, confirm);
@@ -75,6 +99,7 @@ export function SetupWizard() {
   const policyStepOk = (policy !== null || presetsProblem !== null) && policyOk;
 
   function changePolicy(p: PasswordPolicy) {
+    if (policy) clearFields(...changedPolicyFields(policy, p));
     setPolicy(p);
     if (Object.keys(localPolicyErrors(p)).length === 0) setCheckedPolicy(p);
   }
@@ -117,12 +142,20 @@ export function SetupWizard() {
           throw err;
         }),
     );
-    if (!result) return;
+    if (!result) {
+      setFailures((n) => n + 1);
+      return;
+    }
     setPassword("");
     setConfirm("");
     setPreview("");
     setDone(result);
     setStep(4);
+  }
+
+  function finishSetup() {
+    setDone(null);
+    void refresh();
   }
 
   const back = (
@@ -157,9 +190,9 @@ export function SetupWizard() {
         </header>
 
         {step === 0 && (
-          <form onSubmit={next} noValidate>
+          <Form onSubmit={next}>
             <p className="muted">The organization becomes the first account. You can add more accounts later.</p>
-            <Field label="Organization name" value={org} onChange={setOrg} testId="wizard-org-name" error={errs.organization} autoFocus required />
+            <Field label="Organization name" value={org} onChange={onEdit("organization", setOrg)} testId="wizard-org-name" error={errs.organization} autoFocus required />
             <FormError problem={problem && problem.errors.length === 0 ? problem : null} />
             <div className="actions">
               <button
@@ -176,21 +209,21 @@ export function SetupWizard() {
                 Next
               </button>
             </div>
-          </form>
+          </Form>
         )}
 
         {step === 1 && (
-          <form onSubmit={next} noValidate>
+          <Form onSubmit={next}>
             <div className="grid-2">
-              <Field label="First name" value={firstName} onChange={setFirstName} testId="wizard-first-name" error={errs.first_name} autoComplete="given-name" autoFocus required />
-              <Field label="Last name" value={lastName} onChange={setLastName} testId="wizard-last-name" error={errs.last_name} autoComplete="family-name" />
-              <Field label="Username" value={username} onChange={setUsername} testId="wizard-username" error={errs.username} autoComplete="username" hint="Made from the email if left empty." />
-              <Field label="Email" type="email" value={email} onChange={setEmail} testId="wizard-email" error={errs.email} autoComplete="email" required />
+              <Field label="First name" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="wizard-first-name" error={errs.first_name} autoComplete="given-name" autoFocus required />
+              <Field label="Last name" value={lastName} onChange={onEdit("last_name", setLastName)} testId="wizard-last-name" error={errs.last_name} autoComplete="family-name" />
+              <Field label="Username" value={username} onChange={onEdit("username", setUsername)} testId="wizard-username" error={errs.username} autoComplete="username" hint="Made from the email if left empty." />
+              <Field label="Email" type="email" value={email} onChange={onEdit("email", setEmail)} testId="wizard-email" error={errs.email} autoComplete="email" required />
             </div>
             <PasswordField
               label="Password"
               value={password}
-              onChange={setPassword}
+              onChange={onEdit("password", setPassword)}
               report={adminReport}
               testId="wizard-password"
               error={errs.password}
@@ -202,11 +235,11 @@ export function SetupWizard() {
                 Next
               </button>
             </div>
-          </form>
+          </Form>
         )}
 
         {step === 2 && (
-          <form onSubmit={next} noValidate>
+          <Form onSubmit={next}>
             <p className="muted">These rules apply to every new or reset password, including yours. You can change them later in Settings.</p>
             {policy ? (
               <PolicyEditor policy={policy} onChange={changePolicy} presets={presets} errors={pErrs} presetTestId="wizard-policy-preset" />
@@ -224,8 +257,26 @@ export function SetupWizard() {
             </div>
             <div className="field">
               <label htmlFor="wizard-domains">Blocked email domains (one per line)</label>
-              <textarea id="wizard-domains" rows={3} value={domains ?? ""} onChange={(e) => setDomains(e.target.value)} data-testid="wizard-blocked-domains" />
-              {errs.blocked_email_domains && <p className="field-error">{errs.blocked_email_domains}</p>}
+              <textarea
+                id="wizard-domains"
+                rows={3}
+                value={domains ?? ""}
+                onChange={(e) => {
+                  setDomains(e.target.value);
+                  clearFields("blocked_email_domains");
+                }}
+                aria-invalid={errs.blocked_email_domains ? true : undefined}
+                aria-describedby={errs.blocked_email_domains ? "wizard-domains-err" : "wizard-domains-hint"}
+                data-testid="wizard-blocked-domains"
+              />
+              <p className="hint" id="wizard-domains-hint">
+                Press Ctrl+Enter to go on from here.
+              </p>
+              {errs.blocked_email_domains && (
+                <p className="field-error" id="wizard-domains-err">
+                  {errs.blocked_email_domains}
+                </p>
+              )}
             </div>
             <div className="actions">
               {back}
@@ -233,11 +284,11 @@ export function SetupWizard() {
                 Next
               </button>
             </div>
-          </form>
+          </Form>
         )}
 
         {step === 3 && (
-          <form onSubmit={(e) => void finish(e)} noValidate>
+          <Form onSubmit={(e) => void finish(e)}>
             <dl className="review">
               <dt>Organization</dt>
               <dd>{org}</dd>
@@ -262,7 +313,10 @@ export function SetupWizard() {
               <Field
                 label="Setup code"
                 value={setupCode}
-                onChange={setSetupCode}
+                onChange={(v) => {
+                  setSetupCode(v);
+                  if (problem?.status === 401) setProblem(null);
+                }}
                 testId="wizard-setup-code"
                 autoComplete="off"
                 hint="The one-time code gatehouse serve printed (journalctl -u gatehouse), also in its setup code file."
@@ -278,15 +332,21 @@ export function SetupWizard() {
                 className="primary"
                 data-testid="wizard-finish"
                 disabled={busy || !adminReport.passed || (needsCode && setupCode.trim() === "")}
+                ref={finishRef}
               >
                 {busy ? "Setting up…" : "Create instance"}
               </button>
             </div>
-          </form>
+          </Form>
         )}
 
         {step === 4 && done && (
-          <div>
+          <Form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (saved) finishSetup();
+            }}
+          >
             <p>
               <strong>{done.account.name}</strong> is set up and you are signed in as <strong>{done.admin.username}</strong>.
             </p>
@@ -295,20 +355,11 @@ export function SetupWizard() {
             </p>
             <SecretBox secret={done.data.accessToken} what="access token" confirmed={saved} onConfirmed={setSaved} />
             <div className="actions">
-              <button
-                type="button"
-                className="primary"
-                data-testid="close-dialog"
-                disabled={!saved}
-                onClick={() => {
-                  setDone(null);
-                  void refresh();
-                }}
-              >
+              <button type="submit" className="primary" data-testid="close-dialog" disabled={!saved}>
                 Continue to Gatehouse
               </button>
             </div>
-          </div>
+          </Form>
         )}
       </div>
     </main>

@@ -8,6 +8,7 @@ import { Field, FormError } from "./Field";
 
 /** How long before the access token expires the window asks for the password again. */
 export const RENEW_BEFORE_MS = 2 * 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Asks for the password again shortly before the session's access token expires, so
@@ -24,8 +25,14 @@ export function SessionRenewal() {
 
   useEffect(() => {
     if (expiresAt === null) return;
-    const wait = Date.parse(expiresAt) - Date.now() - RENEW_BEFORE_MS;
-    const timer = setTimeout(() => setDue(expiresAt), Math.max(0, wait));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Timers hold at most 2^31 - 1 ms (a longer one fires at once): wait in steps.
+    const arm = () => {
+      const wait = Date.parse(expiresAt) - Date.now() - RENEW_BEFORE_MS;
+      if (wait <= 0) setDue(expiresAt);
+      else timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+    };
+    timer = setTimeout(arm, 0);
     return () => clearTimeout(timer);
   }, [expiresAt]);
 

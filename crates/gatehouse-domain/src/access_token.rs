@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::gatehouse::Gatehouse;
 use crate::instance::{Settings, MAX_ACCESS_TOKEN_MINUTES};
 use crate::secrets::{OneTimeSecret, SecretStore};
-use crate::store::{transaction, Mode, SigningKeyRow, Store, UserRow};
+use crate::store::{transaction, Mode, SigningKeyRow, SigningKeyStore, Store, UserRow};
 use crate::user::Role;
 
 /// The audience of every access token Gatehouse issues.

@@ -16,7 +16,9 @@ use crate::fields::{parse_json_object, parsed, FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::secrets::OneTimeSecret;
-use crate::store::{transaction, AccountRow, IdempotencyRow, Mode, Store};
+use crate::store::{
+    transaction, AccountRow, AccountStore, IdempotencyRow, IdempotencyStore, Mode, Store,
+};
 use crate::user::{self, Role, UserFields, UserStatus, UserView};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::auth::Credential;
 use crate::error::Result;
 use crate::gatehouse::Gatehouse;
-use crate::store::{transaction, AuditRow, Mode, Store};
+use crate::store::{transaction, AuditRow, AuditStore, Mode, Store};
 
 /// What happened, to what, by whom.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ use crate::instance::Settings;
 use crate::password::{self, Password};
 use crate::policy::PasswordContext;
 use crate::sign_in_throttle::{self as throttle, Refusal, SignInSource, SourceKey};
-use crate::store::{transaction, Mode, Store, UserRow};
+use crate::store::{transaction, InstanceStore, Mode, Store, UserRow, UserStore};
 use crate::user::{UserStatus, UserView};
 
 /// A bearer credential: an access token (JWT) or an API token.

@@ -18,7 +18,10 @@ use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::policy::{evaluate, PasswordContext, PasswordPolicy, PolicyReport};
 use crate::secrets::OneTimeSecret;
-use crate::store::{transaction, unique_violation, AccountRow, InstanceRow, Mode, Store};
+use crate::store::{
+    transaction, unique_violation, AccountRow, AccountStore, InstanceRow, InstanceStore, Mode,
+    SigningKeyStore,
+};
 use crate::user::{Role, UserFields, UserStatus, UserView};
 
 /// The longest an access token may live; settings cannot ask for more, so a signing

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use crate::error::{Error, Result};
 use crate::gatehouse::Gatehouse;
 use crate::login_key::login_key;
-use crate::store::{transaction, Mode, Store, UserKeysRow};
+use crate::store::{transaction, DataStepStore, Mode, UserKeysRow, UserStore};
 
 const LOGIN_KEYS_V2: &str = "login_keys_v2";
 

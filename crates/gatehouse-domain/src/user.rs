@@ -21,7 +21,9 @@ use crate::password::{self, Password, PasswordHashString};
 use crate::person_name::PersonName;
 use crate::policy::{evaluate, PasswordContext};
 use crate::secrets::OneTimeSecret;
-use crate::store::{transaction, unique_violation, Mode, Store, UserFilter, UserRow};
+use crate::store::{
+    transaction, unique_violation, ApiTokenStore, Mode, Store, UserFilter, UserRow, UserStore,
+};
 use crate::username::Username;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -21,7 +21,10 @@ use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::secrets::OneTimeSecret;
 use crate::sign_in_throttle::{self as throttle, SourceKey};
-use crate::store::{transaction, ApiTokenRow, ListedApiTokenRow, Mode, Store};
+use crate::store::{
+    transaction, ApiTokenRow, ApiTokenStore, InstanceStore, ListedApiTokenRow, Mode, Store,
+    UserStore,
+};
 
 mod lifetime;
 

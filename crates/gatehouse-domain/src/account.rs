@@ -9,7 +9,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::api_token::{self, ApiTokenView, NewApiToken};
-use crate::audit;
+use crate::audit::{self, AuditAction};
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::fields::{parse_json_object, parsed, FieldError, FieldErrors};
@@ -302,7 +302,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(caller.id),
-                "account.created",
+                AuditAction::AccountCreated,
                 ("account", Some(account_id.to_string())),
                 detail,
             )

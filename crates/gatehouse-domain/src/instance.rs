@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::access_token::{IssuedAccessToken, KeyPair};
 use crate::account::{parse_account_name, parse_plan, AccountView};
-use crate::audit;
+use crate::audit::{self, AuditAction};
 use crate::auth::Credential;
 use crate::email::SUGGESTED_BLOCKED_DOMAINS;
 use crate::error::{Error, Result};
@@ -357,7 +357,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(admin_id),
-                "instance.set_up",
+                AuditAction::InstanceSetUp,
                 ("instance", Some(instance_id.to_string())),
                 detail,
             )
@@ -414,7 +414,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(caller.id),
-                "settings.updated",
+                AuditAction::SettingsUpdated,
                 ("instance", None),
                 detail,
             )

@@ -30,7 +30,9 @@ mod sqlite;
 mod throttles;
 mod users;
 
+// Loading `sql/` twice is the point: once per database.
 #[path = "sql"]
+#[allow(clippy::duplicate_mod)]
 mod on_sqlite {
     use sqlx::Sqlite as Db;
     #[path = "mod.rs"]
@@ -38,6 +40,7 @@ mod on_sqlite {
 }
 
 #[path = "sql"]
+#[allow(clippy::duplicate_mod)]
 mod on_postgres {
     use sqlx::Postgres as Db;
     #[path = "mod.rs"]

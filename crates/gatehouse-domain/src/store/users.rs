@@ -8,6 +8,8 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::Sql;
+use crate::login_key::UserKeys;
+use crate::user::{Role, Roles, UserStatus};
 
 #[derive(Clone, sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -19,16 +21,18 @@ pub(crate) struct UserRow {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub business_role: Option<String>,
-    pub status: String,
+    /// Decoded here: a status this version does not know fails the read.
+    #[sqlx(try_from = "String")]
+    pub status: UserStatus,
     pub email_confirmed_at: Option<DateTime<Utc>>,
     pub preferences: Json<serde_json::Value>,
     pub password_hash: String,
     pub must_change_password: bool,
     pub failed_sign_ins: i32,
     pub locked_until: Option<DateTime<Utc>>,
-    pub role_admin: bool,
-    pub role_editor: bool,
-    pub role_viewer: bool,
+    /// From the columns `role_admin`, `role_editor` and `role_viewer`.
+    #[sqlx(flatten)]
+    pub roles: Roles,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
@@ -60,25 +64,25 @@ pub(crate) struct UserKeysRow {
 pub(crate) struct UserFilter {
     /// A lower-cased LIKE pattern (already escaped and wrapped in `%`).
     pub pattern: Option<String>,
-    pub role: Option<&'static str>,
-    pub status: Option<&'static str>,
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
     /// Keyset cursor: only usernames (keys) after this one.
     pub after: Option<String>,
     pub limit: i64,
 }
 
 pub(crate) trait UserStore: Send {
-    /// Stores the row with the unique keys of its username and email.
-    fn insert_user(&mut self, row: &UserRow) -> impl Future<Output = Sql<()>> + Send;
+    /// Stores the row under the unique keys of its username and email.
+    fn insert_user(
+        &mut self,
+        row: &UserRow,
+        keys: &UserKeys,
+    ) -> impl Future<Output = Sql<()>> + Send;
     fn user(&mut self, id: Uuid) -> impl Future<Output = Sql<Option<UserRow>>> + Send;
     /// The user whose username or email has the unique key `key`.
     fn user_by_login(&mut self, key: &str) -> impl Future<Output = Sql<Option<UserRow>>> + Send;
-    /// Whether a user holds the username key, and whether one holds the email key.
-    fn taken(
-        &mut self,
-        username_key: &str,
-        email_key: Option<&str>,
-    ) -> impl Future<Output = Sql<(bool, bool)>> + Send;
+    /// Whether a user holds the username's key, and whether one holds the email's.
+    fn taken(&mut self, keys: &UserKeys) -> impl Future<Output = Sql<(bool, bool)>> + Send;
     /// The username keys that begin with `prefix` (to find a free derived username).
     fn username_keys_with_prefix(
         &mut self,
@@ -105,13 +109,13 @@ pub(crate) trait UserStore: Send {
     fn update_status(
         &mut self,
         id: Uuid,
-        status: &str,
+        status: UserStatus,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
     fn update_roles(
         &mut self,
         id: Uuid,
-        roles: [bool; 3],
+        roles: Roles,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
     /// Sets a new password hash and ends the user's current sessions (every access

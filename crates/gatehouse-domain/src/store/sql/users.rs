@@ -2,30 +2,31 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Db;
-use crate::login_key::login_key;
+use crate::login_key::UserKeys;
 use crate::store::users::{self, UserFilter, UserKeysRow, UserRow, UserStore};
 use crate::store::{Sql, Tx};
+use crate::user::{Role, Roles, UserStatus};
 
 impl UserStore for Tx<Db> {
-    async fn insert_user(&mut self, row: &UserRow) -> Sql<()> {
+    async fn insert_user(&mut self, row: &UserRow, keys: &UserKeys) -> Sql<()> {
         sqlx::query(users::INSERT_USER)
             .bind(row.id)
             .bind(row.account_id)
             .bind(&row.username)
-            .bind(login_key(&row.username))
+            .bind(keys.username())
             .bind(&row.email)
-            .bind(row.email.as_deref().map(login_key))
+            .bind(keys.email())
             .bind(&row.first_name)
             .bind(&row.last_name)
             .bind(&row.business_role)
-            .bind(&row.status)
+            .bind(row.status.as_str())
             .bind(row.email_confirmed_at)
             .bind(&row.preferences)
             .bind(&row.password_hash)
             .bind(row.must_change_password)
-            .bind(row.role_admin)
-            .bind(row.role_editor)
-            .bind(row.role_viewer)
+            .bind(row.roles.contains(Role::Admin))
+            .bind(row.roles.contains(Role::Editor))
+            .bind(row.roles.contains(Role::Viewer))
             .bind(row.created_at)
             .bind(row.created_by)
             .execute(&mut *self.0)
@@ -47,10 +48,10 @@ impl UserStore for Tx<Db> {
             .await
     }
 
-    async fn taken(&mut self, username_key: &str, email_key: Option<&str>) -> Sql<(bool, bool)> {
+    async fn taken(&mut self, keys: &UserKeys) -> Sql<(bool, bool)> {
         let (username, email): (i64, i64) = sqlx::query_as(users::TAKEN)
-            .bind(username_key)
-            .bind(email_key)
+            .bind(keys.username())
+            .bind(keys.email())
             .fetch_one(&mut *self.0)
             .await?;
         Ok((username > 0, email > 0))
@@ -89,8 +90,8 @@ impl UserStore for Tx<Db> {
     async fn users(&mut self, filter: &UserFilter) -> Sql<Vec<UserRow>> {
         sqlx::query_as(users::USERS)
             .bind(&filter.pattern)
-            .bind(filter.role)
-            .bind(filter.status)
+            .bind(filter.role.map(Role::as_str))
+            .bind(filter.status.map(UserStatus::as_str))
             .bind(&filter.after)
             .bind(filter.limit)
             .fetch_all(&mut *self.0)
@@ -100,8 +101,8 @@ impl UserStore for Tx<Db> {
     async fn count_users(&mut self, filter: &UserFilter) -> Sql<i64> {
         sqlx::query_scalar(users::COUNT_USERS)
             .bind(&filter.pattern)
-            .bind(filter.role)
-            .bind(filter.status)
+            .bind(filter.role.map(Role::as_str))
+            .bind(filter.status.map(UserStatus::as_str))
             .fetch_one(&mut *self.0)
             .await
     }
@@ -119,22 +120,22 @@ impl UserStore for Tx<Db> {
         Ok(())
     }
 
-    async fn update_status(&mut self, id: Uuid, status: &str, now: DateTime<Utc>) -> Sql<()> {
+    async fn update_status(&mut self, id: Uuid, status: UserStatus, now: DateTime<Utc>) -> Sql<()> {
         sqlx::query(users::UPDATE_STATUS)
             .bind(id)
-            .bind(status)
+            .bind(status.as_str())
             .bind(now)
             .execute(&mut *self.0)
             .await?;
         Ok(())
     }
 
-    async fn update_roles(&mut self, id: Uuid, roles: [bool; 3], now: DateTime<Utc>) -> Sql<()> {
+    async fn update_roles(&mut self, id: Uuid, roles: Roles, now: DateTime<Utc>) -> Sql<()> {
         sqlx::query(users::UPDATE_ROLES)
             .bind(id)
-            .bind(roles[0])
-            .bind(roles[1])
-            .bind(roles[2])
+            .bind(roles.contains(Role::Admin))
+            .bind(roles.contains(Role::Editor))
+            .bind(roles.contains(Role::Viewer))
             .bind(now)
             .execute(&mut *self.0)
             .await?;

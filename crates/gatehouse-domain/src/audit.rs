@@ -148,3 +148,18 @@ impl Gatehouse {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_text_of_an_action_is_concept_dot_event() {
+        assert_eq!(AuditAction::UserCreated.as_str(), "user.created");
+        assert_eq!(
+            AuditAction::ApiTokenCreatedForOther.as_str(),
+            "api_token.created_for_other"
+        );
+        assert_eq!(AuditAction::InstanceSetUp.as_str(), "instance.set_up");
+    }
+}

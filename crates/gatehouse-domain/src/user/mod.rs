@@ -51,7 +51,7 @@ impl Role {
 
 /// The roles a user holds: one flag per [`Role`], each stored in a column of its own
 /// (`role_admin`, `role_editor`, `role_viewer`) and asked for by name.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub(crate) struct Roles {
     #[sqlx(rename = "role_admin")]
     admin: bool,
@@ -347,4 +347,27 @@ pub struct PasswordReset {
     /// How many of the user's API tokens the reset revoked: every one that still
     /// worked, as whoever held the user's password may have made them.
     pub revoked_api_tokens: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_status_reads_back_and_an_unknown_one_is_an_error() {
+        for &status in UserStatus::ALL {
+            assert_eq!(UserStatus::try_from(status.as_str().to_owned()), Ok(status));
+        }
+        assert!(UserStatus::try_from("archived".to_owned()).is_err());
+        assert!(UserStatus::try_from("Active".to_owned()).is_err());
+    }
+
+    #[test]
+    fn roles_are_a_set_listed_in_the_order_of_all() {
+        let roles = Roles::of(&[Role::Viewer, Role::Admin, Role::Viewer]);
+        assert!(roles.contains(Role::Admin) && roles.contains(Role::Viewer));
+        assert!(!roles.contains(Role::Editor));
+        assert_eq!(roles.to_vec(), [Role::Admin, Role::Viewer]);
+        assert_eq!(Roles::of(&[]).to_vec(), Vec::<Role>::new());
+    }
 }

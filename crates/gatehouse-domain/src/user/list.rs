@@ -1,12 +1,13 @@
 //! Reading users: one user, and the list that admins search, filter and page.
 
+use uuid::Uuid;
+
 use super::{Page, UserQuery, UserView};
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::fields::{FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
 use crate::store::{transaction, Mode, UserFilter, UserStore};
-use uuid::Uuid;
 
 impl Gatehouse {
     /// One user (admins only).

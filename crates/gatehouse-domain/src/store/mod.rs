@@ -12,9 +12,10 @@
 //! statements cannot drift apart, and rustfmt and the compiler see ordinary code.
 //!
 //! The SQL stays within what both databases accept (`$n` placeholders, `on conflict`,
-//! `returning`); nothing in it differs between them. What does differ (connecting,
-//! beginning a transaction, reading a failure) is in [`pool`], [`sqlite`], [`faults`]
-//! and [`unique_violation`]. Times are computed by the application, never by `now()`.
+//! `returning`); nothing in it differs between them. What does differ is outside the
+//! statements: where the data lives ([`config`]), connecting and beginning a
+//! transaction ([`pool`], [`sqlite`]), and reading a failure ([`faults`],
+//! [`unique_violation`]). Times are computed by the application, never by `now()`.
 
 mod accounts;
 mod api_tokens;

@@ -19,12 +19,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::audit;
+use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::gatehouse::Gatehouse;
 use crate::instance::{Settings, MAX_ACCESS_TOKEN_MINUTES};
 use crate::secrets::{OneTimeSecret, SecretStore};
-use crate::store::{transaction, Mode, SigningKeyRow, Store, UserRow};
+use crate::store::{transaction, Mode, SigningKeyRow, SigningKeyStore, Store, UserRow};
 use crate::user::Role;
 
 /// The audience of every access token Gatehouse issues.
@@ -225,7 +225,7 @@ impl Gatehouse {
                 tx,
                 now,
                 None,
-                "signing_key.registered",
+                AuditAction::SigningKeyRegistered,
                 ("signing_key", Some(pair.kid.clone())),
                 serde_json::json!({}),
             )
@@ -254,7 +254,7 @@ impl Gatehouse {
             aud: AUDIENCE.to_owned(),
             sub: user.id,
             account: user.account_id,
-            roles: Role::of(user),
+            roles: user.roles.to_vec(),
             iat: now.timestamp(),
             nbf: now.timestamp(),
             exp: expires_at.timestamp(),

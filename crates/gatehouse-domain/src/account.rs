@@ -9,14 +9,16 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::api_token::{self, ApiTokenView, NewApiToken};
-use crate::audit;
+use crate::audit::{self, AuditAction};
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::fields::{parse_json_object, parsed, FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::secrets::OneTimeSecret;
-use crate::store::{transaction, AccountRow, IdempotencyRow, Mode, Store};
+use crate::store::{
+    transaction, AccountRow, AccountStore, IdempotencyRow, IdempotencyStore, Mode, Store,
+};
 use crate::user::{self, Role, UserFields, UserStatus, UserView};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -300,7 +302,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(caller.id),
-                "account.created",
+                AuditAction::AccountCreated,
                 ("account", Some(account_id.to_string())),
                 detail,
             )

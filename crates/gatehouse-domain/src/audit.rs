@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::auth::Credential;
 use crate::error::Result;
 use crate::gatehouse::Gatehouse;
-use crate::store::{transaction, AuditRow, Mode, Store};
+use crate::store::{transaction, AuditRow, AuditStore, Mode, Store};
 
 /// What happened, to what, by whom.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -56,12 +56,63 @@ impl From<AuditRow> for AuditEvent {
     }
 }
 
+/// What an audit event records. The text is what is stored and shown
+/// ([`AuditEvent::action`]): `concept.what_happened`, never to change once written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AuditAction {
+    InstanceSetUp,
+    SettingsUpdated,
+    SigningKeyRegistered,
+    AccountCreated,
+    UserCreated,
+    UserStatusChanged,
+    UserRolesChanged,
+    UserPasswordReset,
+    UserPasswordChanged,
+    UserUnlocked,
+    SignInSucceeded,
+    SignInFailed,
+    PasswordChangeFailed,
+    ApiTokenCreated,
+    /// An admin made a token for another user.
+    ApiTokenCreatedForOther,
+    ApiTokenRevoked,
+    /// The password asked for before making a token was wrong.
+    ApiTokenPasswordConfirmationFailed,
+}
+
+impl AuditAction {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::InstanceSetUp => "instance.set_up",
+            AuditAction::SettingsUpdated => "settings.updated",
+            AuditAction::SigningKeyRegistered => "signing_key.registered",
+            AuditAction::AccountCreated => "account.created",
+            AuditAction::UserCreated => "user.created",
+            AuditAction::UserStatusChanged => "user.status_changed",
+            AuditAction::UserRolesChanged => "user.roles_changed",
+            AuditAction::UserPasswordReset => "user.password_reset",
+            AuditAction::UserPasswordChanged => "user.password_changed",
+            AuditAction::UserUnlocked => "user.unlocked",
+            AuditAction::SignInSucceeded => "sign_in.succeeded",
+            AuditAction::SignInFailed => "sign_in.failed",
+            AuditAction::PasswordChangeFailed => "password_change.failed",
+            AuditAction::ApiTokenCreated => "api_token.created",
+            AuditAction::ApiTokenCreatedForOther => "api_token.created_for_other",
+            AuditAction::ApiTokenRevoked => "api_token.revoked",
+            AuditAction::ApiTokenPasswordConfirmationFailed => {
+                "api_token.password_confirmation_failed"
+            }
+        }
+    }
+}
+
 /// Writes one audit event inside the caller's transaction.
 pub(crate) async fn record(
     store: &mut impl Store,
     at: DateTime<Utc>,
     actor: Option<Uuid>,
-    action: &str,
+    action: AuditAction,
     target: (&str, Option<String>),
     detail: serde_json::Value,
 ) -> Result<()> {
@@ -70,7 +121,7 @@ pub(crate) async fn record(
             id: Uuid::now_v7(),
             at,
             actor_id: actor,
-            action: action.to_owned(),
+            action: action.as_str().to_owned(),
             target_type: target.0.to_owned(),
             target_id: target.1,
             detail: Json(detail),
@@ -95,5 +146,20 @@ impl Gatehouse {
                 items: rows.into_iter().map(AuditEvent::from).collect(),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_text_of_an_action_is_concept_dot_event() {
+        assert_eq!(AuditAction::UserCreated.as_str(), "user.created");
+        assert_eq!(
+            AuditAction::ApiTokenCreatedForOther.as_str(),
+            "api_token.created_for_other"
+        );
+        assert_eq!(AuditAction::InstanceSetUp.as_str(), "instance.set_up");
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access_token::{self, IssuedAccessToken};
 use crate::api_token;
-use crate::audit;
+use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::fields::FieldErrors;
 use crate::gatehouse::Gatehouse;
@@ -17,8 +17,8 @@ use crate::instance::Settings;
 use crate::password::{self, Password};
 use crate::policy::PasswordContext;
 use crate::sign_in_throttle::{self as throttle, Refusal, SignInSource, SourceKey};
-use crate::store::{transaction, Mode, Store, UserRow};
-use crate::user::{UserStatus, UserView};
+use crate::store::{transaction, InstanceStore, Mode, Store, UserRow, UserStore};
+use crate::user::{Role, UserStatus, UserView};
 
 /// A bearer credential: an access token (JWT) or an API token.
 #[derive(Clone)]
@@ -177,7 +177,15 @@ impl Gatehouse {
                     "reason": SignInFailure::UnknownUser,
                     "source": source.as_str(),
                 });
-                audit::record(tx, now, None, "sign_in.failed", ("user", None), detail).await
+                audit::record(
+                    tx,
+                    now,
+                    None,
+                    AuditAction::SignInFailed,
+                    ("user", None),
+                    detail,
+                )
+                .await
             })?;
             return Err(Error::InvalidCredentials);
         };
@@ -187,7 +195,7 @@ impl Gatehouse {
             // Only after the password is verified, and answered like a wrong one: an
             // inactive user's status is no password oracle. A right password is no
             // guess, so it does not count toward the throttle.
-            None if user.status != UserStatus::Active.as_str() => Some(SignInFailure::Inactive),
+            None if user.status != UserStatus::Active => Some(SignInFailure::Inactive),
             None => None,
         };
         if let Some(failure) = failure {
@@ -207,7 +215,7 @@ impl Gatehouse {
                     tx,
                     now,
                     None,
-                    "sign_in.failed",
+                    AuditAction::SignInFailed,
                     ("user", Some(user.id.to_string())),
                     detail,
                 )
@@ -235,7 +243,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(user.id),
-                "sign_in.succeeded",
+                AuditAction::SignInSucceeded,
                 ("user", Some(user.id.to_string())),
                 serde_json::json!({ "source": source.as_str() }),
             )
@@ -279,7 +287,7 @@ impl Gatehouse {
         if session_generation.is_some_and(|sgen| sgen != user.session_generation) {
             return Err(Error::Unauthenticated);
         }
-        if user.status != UserStatus::Active.as_str() {
+        if user.status != UserStatus::Active {
             return Err(Error::Forbidden);
         }
         Ok(user)
@@ -305,7 +313,7 @@ impl Gatehouse {
         credential: &Credential,
     ) -> Result<UserRow> {
         let user = self.authorize(tx, credential).await?;
-        if !user.role_admin {
+        if !user.roles.contains(Role::Admin) {
             return Err(Error::Forbidden);
         }
         Ok(user)
@@ -322,7 +330,7 @@ impl Gatehouse {
             if user.must_change_password {
                 return Err(Error::PasswordChangeRequired);
             }
-            if !user.role_admin {
+            if !user.roles.contains(Role::Admin) {
                 return Err(Error::Forbidden);
             }
             let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
@@ -386,7 +394,7 @@ impl Gatehouse {
                     tx,
                     now,
                     Some(user.id),
-                    "password_change.failed",
+                    AuditAction::PasswordChangeFailed,
                     ("user", Some(user.id.to_string())),
                     serde_json::json!({ "counted": counted }),
                 )
@@ -415,7 +423,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(user.id),
-                "user.password_changed",
+                AuditAction::UserPasswordChanged,
                 ("user", Some(user.id.to_string())),
                 serde_json::json!({}),
             )

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::access_token::{IssuedAccessToken, KeyPair};
 use crate::account::{parse_account_name, parse_plan, AccountView};
-use crate::audit;
+use crate::audit::{self, AuditAction};
 use crate::auth::Credential;
 use crate::email::SUGGESTED_BLOCKED_DOMAINS;
 use crate::error::{Error, Result};
@@ -18,7 +18,10 @@ use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::policy::{evaluate, PasswordContext, PasswordPolicy, PolicyReport};
 use crate::secrets::OneTimeSecret;
-use crate::store::{transaction, unique_violation, AccountRow, InstanceRow, Mode, Store};
+use crate::store::{
+    transaction, unique_violation, AccountRow, AccountStore, InstanceRow, InstanceStore, Mode,
+    SigningKeyStore,
+};
 use crate::user::{Role, UserFields, UserStatus, UserView};
 
 /// The longest an access token may live; settings cannot ask for more, so a signing
@@ -411,7 +414,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(admin_id),
-                "instance.set_up",
+                AuditAction::InstanceSetUp,
                 ("instance", Some(instance_id.to_string())),
                 detail,
             )
@@ -468,7 +471,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(caller.id),
-                "settings.updated",
+                AuditAction::SettingsUpdated,
                 ("instance", None),
                 detail,
             )

@@ -30,6 +30,32 @@ pub fn login_key(text: &str) -> String {
     }
 }
 
+/// The unique keys of one user: its username's and, if it has one, its email's. Made
+/// only by [`UserKeys::of`], so the keys that are checked for, stored and recomputed
+/// are always [`login_key`]'s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct UserKeys {
+    username: String,
+    email: Option<String>,
+}
+
+impl UserKeys {
+    pub(crate) fn of(username: &str, email: Option<&str>) -> UserKeys {
+        UserKeys {
+            username: login_key(username),
+            email: email.map(login_key),
+        }
+    }
+
+    pub(crate) fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub(crate) fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+}
+
 /// A mail domain's comparable form (for the key and the blocked-domain list): UTS #46
 /// to ASCII, or, for text that is no valid domain, its folded form.
 pub fn domain_key(domain: &str) -> String {

@@ -1,7 +1,7 @@
 //! One-time data steps that follow the migrations because SQL cannot do them.
 //!
 //! `login_keys_v2`: the unique keys of usernames and emails were the lower-cased text;
-//! they are now [`login_key`]'s NFKC + case-fold + UTS #46 form. ASCII usernames and
+//! they are now [`login_key`](crate::login_key::login_key)'s NFKC + case-fold + UTS #46 form. ASCII usernames and
 //! addresses keep their key; others (a fullwidth or accented address, `ß`) get the new
 //! one, so sign-in and the uniqueness check find them by it. Two existing users whose
 //! new keys collide (a lookalike registered before the fix) cannot both hold it: the
@@ -15,8 +15,8 @@ use std::collections::HashSet;
 
 use crate::error::{Error, Result};
 use crate::gatehouse::Gatehouse;
-use crate::login_key::login_key;
-use crate::store::{transaction, Mode, Store, UserKeysRow};
+use crate::login_key::UserKeys;
+use crate::store::{transaction, DataStepStore, Mode, UserKeysRow, UserStore};
 
 const LOGIN_KEYS_V2: &str = "login_keys_v2";
 
@@ -81,15 +81,16 @@ fn new_keys(rows: &[UserKeysRow]) -> (Vec<KeyChange>, usize) {
             taken.insert(fallback.clone());
             fallback
         };
+        let new = UserKeys::of(&row.username, row.email.as_deref());
         let username_key = pick(
-            login_key(&row.username),
+            new.username().to_owned(),
             &row.username_key,
             "username",
             &mut taken_usernames,
         );
-        let email_key = row.email.as_deref().map(|email| {
+        let email_key = new.email().map(|email_key| {
             pick(
-                login_key(email),
+                email_key.to_owned(),
                 row.email_key.as_deref().unwrap_or_default(),
                 "email",
                 &mut taken_emails,

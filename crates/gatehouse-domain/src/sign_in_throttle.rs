@@ -27,7 +27,7 @@ use uuid::Uuid;
 use crate::auth::Credential;
 use crate::error::Result;
 use crate::instance::Settings;
-use crate::store::{Store, ThrottleStore, UserRow};
+use crate::store::{ThrottleStore, UserRow};
 
 /// Failures in a row at one user, across every source, that lock the username
 /// (NIST SP 800-63B's maximum).
@@ -143,7 +143,7 @@ fn wait_after(failures: u32, threshold: u32) -> Option<Duration> {
 /// Counts a wrong password from `source` at `user_id`, in the caller's write
 /// transaction.
 pub(crate) async fn record_failure(
-    tx: &mut (impl Store + ThrottleStore),
+    tx: &mut impl ThrottleStore,
     user_id: Uuid,
     source: &SourceKey,
     settings: &Settings,
@@ -175,7 +175,7 @@ pub(crate) async fn record_failure(
 /// A right password from `source`: its count and the user's run of failures end.
 /// Other sources keep theirs.
 pub(crate) async fn record_success(
-    tx: &mut (impl Store + ThrottleStore),
+    tx: &mut impl ThrottleStore,
     user_id: Uuid,
     source: &SourceKey,
 ) -> Result<()> {
@@ -185,7 +185,7 @@ pub(crate) async fn record_success(
 }
 
 /// An admin's unlock: the username lock and every source's wait and count go.
-pub(crate) async fn lift(tx: &mut (impl Store + ThrottleStore), user_id: Uuid) -> Result<()> {
+pub(crate) async fn lift(tx: &mut impl ThrottleStore, user_id: Uuid) -> Result<()> {
     tx.forget_sources(user_id).await?;
     tx.clear_failed_sign_ins(user_id).await?;
     Ok(())

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::audit;
+use crate::audit::{self, AuditAction};
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::fields::{FieldError, FieldErrors};
@@ -21,7 +21,11 @@ use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::secrets::OneTimeSecret;
 use crate::sign_in_throttle::{self as throttle, SourceKey};
-use crate::store::{transaction, ApiTokenRow, ListedApiTokenRow, Mode, Store};
+use crate::store::{
+    transaction, ApiTokenRow, ApiTokenStore, InstanceStore, ListedApiTokenRow, Mode, Store,
+    UserStore,
+};
+use crate::user::Role;
 
 mod lifetime;
 
@@ -270,7 +274,7 @@ impl Gatehouse {
             let parsed = parse_new(&request, &settings, now)?;
             let owner = match request.user_id {
                 Some(id) if id != caller.id => {
-                    if !caller.role_admin {
+                    if !caller.roles.contains(Role::Admin) {
                         return Err(Error::Forbidden);
                     }
                     tx.user(id).await?.ok_or_else(|| {
@@ -289,9 +293,9 @@ impl Gatehouse {
             )
             .await?;
             let action = if owner.id == caller.id {
-                "api_token.created"
+                AuditAction::ApiTokenCreated
             } else {
-                "api_token.created_for_other"
+                AuditAction::ApiTokenCreatedForOther
             };
             let detail = serde_json::json!({
                 "name": issued.token.name,
@@ -323,7 +327,7 @@ impl Gatehouse {
         transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize(tx, credential).await?;
             let owner = user_id.unwrap_or(caller.id);
-            if owner != caller.id && !caller.role_admin {
+            if owner != caller.id && !caller.roles.contains(Role::Admin) {
                 return Err(Error::Forbidden);
             }
             let rows = tx.api_tokens_of(owner).await?;
@@ -350,7 +354,7 @@ impl Gatehouse {
                 .api_token(id)
                 .await?
                 .ok_or(Error::NotFound("API token"))?;
-            if token.token.user_id != caller.id && !caller.role_admin {
+            if token.token.user_id != caller.id && !caller.roles.contains(Role::Admin) {
                 // Not telling a non-admin whether someone else's token exists.
                 return Err(Error::NotFound("API token"));
             }
@@ -359,7 +363,7 @@ impl Gatehouse {
                 tx,
                 now,
                 Some(caller.id),
-                "api_token.revoked",
+                AuditAction::ApiTokenRevoked,
                 ("api_token", Some(id.to_string())),
                 serde_json::json!({ "name": token.token.name }),
             )
@@ -418,7 +422,7 @@ impl Gatehouse {
                     tx,
                     now,
                     Some(caller.id),
-                    "api_token.password_confirmation_failed",
+                    AuditAction::ApiTokenPasswordConfirmationFailed,
                     ("user", Some(caller.id.to_string())),
                     serde_json::json!({ "counted": counted }),
                 )

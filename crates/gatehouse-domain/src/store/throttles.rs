@@ -1,15 +1,13 @@
 //! The statements of the sign-in throttle (see `crate::sign_in_throttle`): failures
 //! per (user, source) in `sign_in_throttles`, and the username-wide count and lock in
-//! `users.failed_sign_ins` / `users.locked_until`. Written once for both databases,
-//! like [`super::Store`].
+//! `users.failed_sign_ins` / `users.locked_until`.
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use sqlx::{Postgres, Sqlite};
 use uuid::Uuid;
 
-use super::{Sql, Tx};
+use super::Sql;
 
 pub(crate) trait ThrottleStore: Send {
     /// Until when `source_key` must wait before trying `user_id` again, if it must
@@ -45,6 +43,8 @@ pub(crate) trait ThrottleStore: Send {
         ceiling: i32,
         lock_until: DateTime<Utc>,
     ) -> impl Future<Output = Sql<(i32, Option<DateTime<Utc>>)>> + Send;
+    /// Ends the user's run of failures and lifts its lock.
+    fn clear_failed_sign_ins(&mut self, id: Uuid) -> impl Future<Output = Sql<()>> + Send;
     fn forget_source(
         &mut self,
         user_id: Uuid,
@@ -60,108 +60,56 @@ pub(crate) trait ThrottleStore: Send {
     ) -> impl Future<Output = Sql<()>> + Send;
 }
 
-macro_rules! impl_throttle_store {
-    ($db:ty) => {
-        impl ThrottleStore for Tx<$db> {
-            async fn source_waits_until(&mut self, user_id: Uuid, source_key: &str) -> Sql<Option<DateTime<Utc>>> {
-                let until: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
-                    "select blocked_until from sign_in_throttles where user_id = $1 and source_key = $2",
-                )
-                .bind(user_id)
-                .bind(source_key)
-                .fetch_optional(&mut *self.0)
-                .await?;
-                Ok(until.flatten())
-            }
+pub(super) const SOURCE_WAITS_UNTIL: &str = "
+    select blocked_until
+    from sign_in_throttles
+    where user_id = $1 and source_key = $2";
 
-            async fn count_source_failure(&mut self, user_id: Uuid, source_key: &str, now: DateTime<Utc>) -> Sql<i32> {
-                sqlx::query_scalar(
-                    "insert into sign_in_throttles (user_id, source_key, failures, blocked_until, forget_at) \
-                     values ($1, $2, 1, null, $3) \
-                     on conflict (user_id, source_key) do update set failures = \
-                       case when sign_in_throttles.forget_at <= $3 then 1 else sign_in_throttles.failures + 1 end \
-                     returning failures",
-                )
-                .bind(user_id)
-                .bind(source_key)
-                .bind(now)
-                .fetch_one(&mut *self.0)
-                .await
-            }
+pub(super) const COUNT_SOURCE_FAILURE: &str = "
+    insert into sign_in_throttles (user_id, source_key, failures, blocked_until, forget_at)
+    values ($1, $2, 1, null, $3)
+    on conflict (user_id, source_key) do update
+    set failures = case
+        when sign_in_throttles.forget_at <= $3 then 1
+        else sign_in_throttles.failures + 1
+    end
+    returning failures";
 
-            async fn set_source_wait(
-                &mut self,
-                user_id: Uuid,
-                source_key: &str,
-                blocked_until: Option<DateTime<Utc>>,
-                forget_at: DateTime<Utc>,
-            ) -> Sql<()> {
-                sqlx::query(
-                    "update sign_in_throttles set blocked_until = $3, forget_at = $4 \
-                     where user_id = $1 and source_key = $2",
-                )
-                .bind(user_id)
-                .bind(source_key)
-                .bind(blocked_until)
-                .bind(forget_at)
-                .execute(&mut *self.0)
-                .await?;
-                Ok(())
-            }
+pub(super) const SET_SOURCE_WAIT: &str = "
+    update sign_in_throttles
+    set blocked_until = $3, forget_at = $4
+    where user_id = $1 and source_key = $2";
 
-            async fn count_user_failure(
-                &mut self,
-                user_id: Uuid,
-                now: DateTime<Utc>,
-                ceiling: i32,
-                lock_until: DateTime<Utc>,
-            ) -> Sql<(i32, Option<DateTime<Utc>>)> {
-                // The right-hand sides all read the row as it was before the update.
-                sqlx::query_as(
-                    "update users set \
-                       failed_sign_ins = case when locked_until <= $2 then 1 else failed_sign_ins + 1 end, \
-                       locked_until = case \
-                         when locked_until > $2 then locked_until \
-                         when (case when locked_until <= $2 then 1 else failed_sign_ins + 1 end) >= $3 then $4 \
-                         else null end \
-                     where id = $1 returning failed_sign_ins, locked_until",
-                )
-                .bind(user_id)
-                .bind(now)
-                .bind(ceiling)
-                .bind(lock_until)
-                .fetch_one(&mut *self.0)
-                .await
-            }
+/// The right-hand sides all read the row as it was before the update.
+pub(super) const COUNT_USER_FAILURE: &str = "
+    update users
+    set
+        failed_sign_ins = case
+            when locked_until <= $2 then 1
+            else failed_sign_ins + 1
+        end,
+        locked_until = case
+            when locked_until > $2 then locked_until
+            when (case when locked_until <= $2 then 1 else failed_sign_ins + 1 end) >= $3
+                then $4
+            else null
+        end
+    where id = $1
+    returning failed_sign_ins, locked_until";
 
-            async fn forget_source(&mut self, user_id: Uuid, source_key: &str) -> Sql<()> {
-                sqlx::query("delete from sign_in_throttles where user_id = $1 and source_key = $2")
-                    .bind(user_id)
-                    .bind(source_key)
-                    .execute(&mut *self.0)
-                    .await?;
-                Ok(())
-            }
+pub(super) const CLEAR_FAILED_SIGN_INS: &str = "
+    update users
+    set failed_sign_ins = 0, locked_until = null
+    where id = $1";
 
-            async fn forget_sources(&mut self, user_id: Uuid) -> Sql<()> {
-                sqlx::query("delete from sign_in_throttles where user_id = $1")
-                    .bind(user_id)
-                    .execute(&mut *self.0)
-                    .await?;
-                Ok(())
-            }
+pub(super) const FORGET_SOURCE: &str = "
+    delete from sign_in_throttles
+    where user_id = $1 and source_key = $2";
 
-            async fn forget_lapsed_sources(&mut self, user_id: Uuid, now: DateTime<Utc>) -> Sql<()> {
-                sqlx::query("delete from sign_in_throttles where user_id = $1 and forget_at <= $2")
-                    .bind(user_id)
-                    .bind(now)
-                    .execute(&mut *self.0)
-                    .await?;
-                Ok(())
-            }
-        }
-    };
-}
+pub(super) const FORGET_SOURCES: &str = "
+    delete from sign_in_throttles
+    where user_id = $1";
 
-impl_throttle_store!(Sqlite);
-impl_throttle_store!(Postgres);
+pub(super) const FORGET_LAPSED_SOURCES: &str = "
+    delete from sign_in_throttles
+    where user_id = $1 and forget_at <= $2";

@@ -1,0 +1,161 @@
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::Db;
+use crate::login_key::UserKeys;
+use crate::store::users::{self, UserFilter, UserKeysRow, UserRow, UserStore};
+use crate::store::{Sql, Tx};
+use crate::user::{Role, Roles, UserStatus};
+
+impl UserStore for Tx<Db> {
+    async fn insert_user(&mut self, row: &UserRow, keys: &UserKeys) -> Sql<()> {
+        sqlx::query(users::INSERT_USER)
+            .bind(row.id)
+            .bind(row.account_id)
+            .bind(&row.username)
+            .bind(keys.username())
+            .bind(&row.email)
+            .bind(keys.email())
+            .bind(&row.first_name)
+            .bind(&row.last_name)
+            .bind(&row.business_role)
+            .bind(row.status.as_str())
+            .bind(row.email_confirmed_at)
+            .bind(&row.preferences)
+            .bind(&row.password_hash)
+            .bind(row.must_change_password)
+            .bind(row.roles.contains(Role::Admin))
+            .bind(row.roles.contains(Role::Editor))
+            .bind(row.roles.contains(Role::Viewer))
+            .bind(row.created_at)
+            .bind(row.created_by)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn user(&mut self, id: Uuid) -> Sql<Option<UserRow>> {
+        sqlx::query_as(users::USER)
+            .bind(id)
+            .fetch_optional(&mut *self.0)
+            .await
+    }
+
+    async fn user_by_login(&mut self, key: &str) -> Sql<Option<UserRow>> {
+        sqlx::query_as(users::USER_BY_LOGIN)
+            .bind(key)
+            .fetch_optional(&mut *self.0)
+            .await
+    }
+
+    async fn taken(&mut self, keys: &UserKeys) -> Sql<(bool, bool)> {
+        let (username, email): (i64, i64) = sqlx::query_as(users::TAKEN)
+            .bind(keys.username())
+            .bind(keys.email())
+            .fetch_one(&mut *self.0)
+            .await?;
+        Ok((username > 0, email > 0))
+    }
+
+    async fn username_keys_with_prefix(&mut self, prefix: &str) -> Sql<Vec<String>> {
+        let length = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
+        sqlx::query_scalar(users::USERNAME_KEYS_WITH_PREFIX)
+            .bind(prefix)
+            .bind(length)
+            .fetch_all(&mut *self.0)
+            .await
+    }
+
+    async fn user_keys(&mut self) -> Sql<Vec<UserKeysRow>> {
+        sqlx::query_as(users::USER_KEYS)
+            .fetch_all(&mut *self.0)
+            .await
+    }
+
+    async fn set_user_keys(
+        &mut self,
+        id: Uuid,
+        username_key: &str,
+        email_key: Option<&str>,
+    ) -> Sql<()> {
+        sqlx::query(users::SET_USER_KEYS)
+            .bind(id)
+            .bind(username_key)
+            .bind(email_key)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn users(&mut self, filter: &UserFilter) -> Sql<Vec<UserRow>> {
+        sqlx::query_as(users::USERS)
+            .bind(&filter.pattern)
+            .bind(filter.role.map(Role::as_str))
+            .bind(filter.status.map(UserStatus::as_str))
+            .bind(&filter.after)
+            .bind(filter.limit)
+            .fetch_all(&mut *self.0)
+            .await
+    }
+
+    async fn count_users(&mut self, filter: &UserFilter) -> Sql<i64> {
+        sqlx::query_scalar(users::COUNT_USERS)
+            .bind(&filter.pattern)
+            .bind(filter.role.map(Role::as_str))
+            .bind(filter.status.map(UserStatus::as_str))
+            .fetch_one(&mut *self.0)
+            .await
+    }
+
+    async fn count_active_admins(&mut self) -> Sql<i64> {
+        sqlx::query_scalar(users::COUNT_ACTIVE_ADMINS)
+            .fetch_one(&mut *self.0)
+            .await
+    }
+
+    async fn lock_admin_changes(&mut self) -> Sql<()> {
+        sqlx::query(users::LOCK_ADMIN_CHANGES)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn update_status(&mut self, id: Uuid, status: UserStatus, now: DateTime<Utc>) -> Sql<()> {
+        sqlx::query(users::UPDATE_STATUS)
+            .bind(id)
+            .bind(status.as_str())
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn update_roles(&mut self, id: Uuid, roles: Roles, now: DateTime<Utc>) -> Sql<()> {
+        sqlx::query(users::UPDATE_ROLES)
+            .bind(id)
+            .bind(roles.contains(Role::Admin))
+            .bind(roles.contains(Role::Editor))
+            .bind(roles.contains(Role::Viewer))
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn update_password(
+        &mut self,
+        id: Uuid,
+        hash: &str,
+        temporary: bool,
+        now: DateTime<Utc>,
+    ) -> Sql<()> {
+        sqlx::query(users::UPDATE_PASSWORD)
+            .bind(id)
+            .bind(hash)
+            .bind(temporary)
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+}

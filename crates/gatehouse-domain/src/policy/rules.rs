@@ -94,9 +94,12 @@ impl PasswordPolicy {
                 "The maximum length leaves no room for the required kinds of characters.",
             ));
         }
-        // zxcvbn rates an unguessable string by its length: about 10 characters for
-        // "strong" (3) and 12 for "very strong" (4), with a margin.
+        // zxcvbn rates an unguessable string by its length (10^n guesses for n random
+        // characters; scores 1 to 4 need more than 10^3, 10^6, 10^8 and 10^10): at least
+        // 4, 7, 9 and 11 characters, with a margin for random ones that form a pattern.
         let needed_for_strength = match self.min_strength_score {
+            1 => 5,
+            2 => 8,
             3 => 10,
             4 => 12,
             _ => 0,

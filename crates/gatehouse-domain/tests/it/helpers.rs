@@ -95,7 +95,18 @@ impl Env {
     }
 
     pub async fn setup(&self) -> Admin {
-        let done = self.gh.setup(self.setup_request()).await.expect("setup");
+        self.setup_with(self.setup_request()).await
+    }
+
+    /// An instance that blocks the common consumer email domains (none are by default).
+    pub async fn setup_blocking_consumer_domains(&self) -> Admin {
+        let mut request = self.setup_request();
+        request.blocked_email_domains = Some(instance::suggested_blocked_domains());
+        self.setup_with(request).await
+    }
+
+    pub async fn setup_with(&self, request: Setup) -> Admin {
+        let done = self.gh.setup(request).await.expect("setup");
         Admin {
             credential: Credential::bearer(done.data.access_token.expose()),
             token: done.data.access_token.expose().to_owned(),

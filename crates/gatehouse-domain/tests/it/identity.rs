@@ -53,7 +53,7 @@ async fn a_fullwidth_variant_of_a_taken_email_is_a_conflict(env: Env) {
 
 #[on_both]
 async fn a_blocked_domain_written_in_fullwidth_is_refused(env: Env) {
-    let admin = env.setup().await;
+    let admin = env.setup_blocking_consumer_domains().await;
     for email in [
         "grace@ｇｍａｉｌ.com",
         "grace@GMAIL.COM",

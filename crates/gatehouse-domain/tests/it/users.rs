@@ -180,7 +180,7 @@ async fn concurrent_creations_of_one_username_or_email_let_exactly_one_win(env: 
 
 #[on_both]
 async fn a_blocked_email_domain_is_refused_for_new_users(env: Env) {
-    let admin = env.setup().await;
+    let admin = env.setup_blocking_consumer_domains().await;
     let mut request = new_user("grace", vec![Role::Viewer]);
     request.email = Some("grace@mail.yahoo.com".into());
     let error = env

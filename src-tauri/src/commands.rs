@@ -93,24 +93,11 @@ macro_rules! backend_command {
 
 macro_rules! commands {
     (
-        backend: [$(
-            $(#[doc = $doc:literal])*
-            $name:ident {
-                access: $access:ident,
-                args: { $( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),* $(,)? },
-                output: $out:ty,
-                http: $method:ident $path:literal tag $tag:literal [ $( $flag:ident ),* ] $( => $location:literal )?,
-                window: $window:ident,
-            }
-        )*],
-        $(
-            $(#[doc = $wdoc:literal])*
-            $wname:ident {
-                args: { $( $warg:ident : $wty:ty ),* $(,)? },
-                output: $wout:ty,
-                why: $why:literal,
-            }
-        )*
+        backend: [$({ $name:ident $access:ident [$($doc:literal),*]
+            ($( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),*) -> $out:ty,
+            $method:ident $path:literal $tag:literal [$($flag:ident),*] ($($location:literal)?) $window:ident
+        })*],
+        $({ $wname:ident [$($wdoc:literal),*] ($( $warg:ident : $wty:ty ),*) -> $wout:ty, $why:literal })*
     ) => {
         $( backend_command!(@$window $access $name ($($arg: $ty),*) -> $out); )*
 

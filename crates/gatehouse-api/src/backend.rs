@@ -133,16 +133,10 @@ macro_rules! method {
 }
 
 macro_rules! define_backend {
-    ($(
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            access: $access:ident,
-            args: { $( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),* $(,)? },
-            output: $out:ty,
-            http: $method:ident $path:literal tag $tag:literal [ $( $flag:ident ),* ] $( => $location:literal )?,
-            window: $window:ident,
-        }
-    )*) => {
+    ($({ $name:ident $access:ident [$($doc:literal),*]
+        ($( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),*) -> $out:ty,
+        $method:ident $path:literal $tag:literal [$($flag:ident),*] ($($location:literal)?) $window:ident
+    })*) => {
         /// Every backend operation (see `gatehouse-operations`), answered by the core
         /// in-process ([`InProcess`]) or by `gatehouse serve` (`Remote`).
         pub trait Backend: Send + Sync {

@@ -80,27 +80,11 @@ pub struct WindowOperation {
     pub why: &'static str,
 }
 
-/// `None`, or `Some` of the one literal given.
-macro_rules! optional {
-    () => {
-        None
-    };
-    ($value:literal) => {
-        Some($value)
-    };
-}
-
 macro_rules! backend_catalog {
-    ($(
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            access: $access:ident,
-            args: { $( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),* $(,)? },
-            output: $out:ty,
-            http: $method:ident $path:literal tag $tag:literal [ $( $flag:ident ),* ] $( => $location:literal )?,
-            window: $window:ident,
-        }
-    )*) => {
+    ($({ $name:ident $access:ident [$($doc:literal),*]
+        ($( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),*) -> $out:ty,
+        $method:ident $path:literal $tag:literal [$($flag:ident),*] ($($location:literal)?) $window:ident
+    })*) => {
         /// Every backend operation, in the table's order.
         pub const OPERATIONS: &[Operation] = &[$(
             Operation {
@@ -110,13 +94,13 @@ macro_rules! backend_catalog {
                 args: &[$(ArgInfo {
                     name: stringify!($arg),
                     place: Place::$place,
-                    header: optional!($($header)?),
+                    header: gatehouse_operations::optional!($($header)?),
                 }),*],
                 method: stringify!($method),
                 path: $path,
                 tag: $tag,
                 flags: &[$(Flag::$flag),*],
-                location: optional!($($location)?),
+                location: gatehouse_operations::optional!($($location)?),
                 window: Window::$window,
             }
         ),*];
@@ -124,14 +108,7 @@ macro_rules! backend_catalog {
 }
 
 macro_rules! window_catalog {
-    ($(
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            args: { $( $arg:ident : $ty:ty ),* $(,)? },
-            output: $out:ty,
-            why: $why:literal,
-        }
-    )*) => {
+    ($({ $name:ident [$($doc:literal),*] ($( $arg:ident : $ty:ty ),*) -> $out:ty, $why:literal })*) => {
         /// Every window operation, in the table's order.
         pub const WINDOW_OPERATIONS: &[WindowOperation] = &[$(
             WindowOperation {

@@ -57,16 +57,10 @@ macro_rules! dispatch_call {
 }
 
 macro_rules! define_dispatch {
-    ($(
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            access: $access:ident,
-            args: { $( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),* $(,)? },
-            output: $out:ty,
-            http: $method:ident $path:literal tag $tag:literal [ $( $flag:ident ),* ] $( => $location:literal )?,
-            window: $window:ident,
-        }
-    )*) => {
+    ($({ $name:ident $access:ident [$($doc:literal),*]
+        ($( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),*) -> $out:ty,
+        $method:ident $path:literal $tag:literal [$($flag:ident),*] ($($location:literal)?) $window:ident
+    })*) => {
         /// Runs the operation `name` on `backend` with `args` (by argument name; a
         /// missing one is `null`).
         pub async fn dispatch(

@@ -24,7 +24,7 @@ use std::pin::Pin;
 
 pub use arg::{malformed, Arg};
 pub use backend::Backend;
-pub use gatehouse_operations::{backend_operations, window_operations};
+pub use gatehouse_operations::{backend_operations, optional, window_operations};
 pub use in_process::InProcess;
 #[cfg(feature = "client")]
 pub use remote::Remote;

@@ -14,7 +14,9 @@
 //! Each table is a macro that hands its entries to a macro of the caller's choosing
 //! (`backend_operations!(my_macro)` expands to `my_macro! { …entries… }`, and
 //! `backend_operations!(my_macro, tokens…)` to `my_macro! { tokens… …entries… }`, to
-//! pass something along), so each crate reads the same entries in its own way. The names in an entry (types, paths)
+//! pass something along), so each crate reads the same entries in its own way. The
+//! grammar below is parsed here, once: the caller receives each entry as one group in
+//! a fixed order (see [`__backend_entries!`] and [`__window_entries!`]). The names in an entry (types, paths)
 //! are resolved where it is expanded. See docs/decisions/0008-operations-defined-once.md.
 //!
 //! [`Gatehouse`]: ../gatehouse_domain/struct.Gatehouse.html
@@ -71,8 +73,8 @@
 #[macro_export]
 macro_rules! backend_operations {
     ($then:ident $(, $($prefix:tt)*)?) => {
-        $then! {
-            $($($prefix)*)?
+        $crate::__backend_entries! {
+            [$then $($($prefix)*)?]
             // ---- instance ----
 
             /// Whether the database holds a set-up instance, and of which organization.
@@ -337,8 +339,8 @@ macro_rules! backend_operations {
 #[macro_export]
 macro_rules! window_operations {
     ($then:ident $(, $($prefix:tt)*)?) => {
-        $then! {
-            $($($prefix)*)?
+        $crate::__window_entries! {
+            [$then $($($prefix)*)?]
             /// What the window shows first: the connection, the instance, the session.
             app_state {
                 args: {},
@@ -458,6 +460,58 @@ macro_rules! window_operations {
     };
 }
 
+/// Reads the backend table's entries, in the grammar of the crate docs, once for all
+/// callers, and hands `then` each entry as one group:
+/// `{ name access [docs] (place name: Type, …) -> Output, method "path" "tag" [flags] (location) window }`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __backend_entries {
+    ([$then:ident $($prefix:tt)*] $(
+        $(#[doc = $doc:literal])*
+        $name:ident {
+            access: $access:ident,
+            args: { $( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),* $(,)? },
+            output: $out:ty,
+            http: $method:ident $path:literal tag $tag:literal [ $( $flag:ident ),* ] $( => $location:literal )?,
+            window: $window:ident,
+        }
+    )*) => {
+        $then! { $($prefix)* $(
+            { $name $access [$($doc),*] ($($place $(($header))? $arg: $ty),*) -> $out,
+                $method $path $tag [$($flag),*] ($($location)?) $window }
+        )* }
+    };
+}
+
+/// The window table's counterpart of [`__backend_entries!`]:
+/// `{ name [docs] (name: Type, …) -> Output, "why" }`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __window_entries {
+    ([$then:ident $($prefix:tt)*] $(
+        $(#[doc = $doc:literal])*
+        $name:ident {
+            args: { $( $arg:ident : $ty:ty ),* $(,)? },
+            output: $out:ty,
+            why: $why:literal,
+        }
+    )*) => {
+        $then! { $($prefix)* $( { $name [$($doc),*] ($($arg: $ty),*) -> $out, $why } )* }
+    };
+}
+
+/// `None`, or `Some` of the one literal given: an entry's optional parts (the
+/// `Location` of a `created` operation, a header's name) as an `Option`.
+#[macro_export]
+macro_rules! optional {
+    () => {
+        None
+    };
+    ($value:literal) => {
+        Some($value)
+    };
+}
+
 /// Expands to the names of every operation, backend and window ones, as a
 /// `Vec<&'static str>`: for the desktop's build script, which generates a permission
 /// per command.
@@ -476,7 +530,7 @@ macro_rules! operation_names {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __operation_names {
-    ($($(#[doc = $doc:literal])* $name:ident { $($body:tt)* })*) => {
+    ($({ $name:ident $($entry:tt)* })*) => {
         &[$(stringify!($name)),*]
     };
 }

@@ -295,34 +295,18 @@ macro_rules! route {
     }};
 }
 
-/// `None`, or `Some` of the one literal given.
-macro_rules! optional {
-    () => {
-        None
-    };
-    ($value:literal) => {
-        Some($value)
-    };
-}
-
 macro_rules! routes {
-    ($(
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            access: $access:ident,
-            args: { $( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),* $(,)? },
-            output: $out:ty,
-            http: $method:ident $path:literal tag $tag:literal [ $( $flag:ident ),* ] $( => $location:literal )?,
-            window: $window:ident,
-        }
-    )*) => {
-        $( route!(@handler [$($flag),*] $name $access optional!($($location)?),
+    ($({ $name:ident $access:ident [$($doc:literal),*]
+        ($( $place:ident $( ($header:literal) )? $arg:ident : $ty:ty ),*) -> $out:ty,
+        $method:ident $path:literal $tag:literal [$($flag:ident),*] ($($location:literal)?) $window:ident
+    })*) => {
+        $( route!(@handler [$($flag),*] $name $access gatehouse_api::optional!($($location)?),
             ($($place $(($header))? $arg: $ty),*) -> $out); )*
 
         /// Adds every generated route to `router` and its entry to `doc`.
         pub fn add(mut router: Router<AppState>, doc: &mut OpenApi) -> Router<AppState> {
             $( route!(@register [$($flag),*] router doc $name $access $method $path $tag
-                [$($doc),*] optional!($($location)?),
+                [$($doc),*] gatehouse_api::optional!($($location)?),
                 ($($place $(($header))? $arg: $ty),*) -> $out); )*
             router
         }

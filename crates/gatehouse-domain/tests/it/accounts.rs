@@ -139,7 +139,7 @@ async fn a_taken_username_rolls_back_the_whole_account(env: Env) {
         .create_account(&admin.credential, request, None)
         .await
         .unwrap_err();
-    assert_eq!(codes(&error), vec![("username".into(), "taken".into())]);
+    assert_codes(&error, &[("username", "taken")]);
     assert_eq!(env.db.snapshot().await, before);
 }
 

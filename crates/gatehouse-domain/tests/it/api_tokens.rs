@@ -41,11 +41,7 @@ async fn actions(env: &Env) -> Vec<String> {
 #[on_both]
 async fn an_api_token_is_shown_once_listed_without_its_secret_and_authenticates(env: Env) {
     let admin = env.setup().await;
-    let issued = env
-        .gh
-        .create_api_token(&admin.credential, named("ci"))
-        .await
-        .unwrap();
+    let issued = env.token(&admin.credential, named("ci")).await;
     let secret = issued.secret.expose().to_owned();
     assert!(secret.starts_with("gth_") && secret.len() >= 40);
     assert_eq!(issued.token.state, TokenState::Active);
@@ -82,11 +78,7 @@ async fn an_api_token_is_shown_once_listed_without_its_secret_and_authenticates(
 #[on_both]
 async fn a_revoked_token_no_longer_authenticates(env: Env) {
     let admin = env.setup().await;
-    let issued = env
-        .gh
-        .create_api_token(&admin.credential, named("ci"))
-        .await
-        .unwrap();
+    let issued = env.token(&admin.credential, named("ci")).await;
     let revoked = env
         .gh
         .revoke_api_token(&admin.credential, issued.token.id)
@@ -106,21 +98,17 @@ async fn an_expired_token_fails_with_token_expired_and_never_means_never(env: En
     let admin = env.setup().await;
     allow_never(&env, &admin).await;
     let short = env
-        .gh
-        .create_api_token(
+        .token(
             &admin.credential,
             NewApiToken {
                 expires_in_days: Some(1),
                 ..named("short")
             },
         )
-        .await
-        .unwrap();
+        .await;
     let forever = env
-        .gh
-        .create_api_token(&admin.credential, forever("forever", ADMIN_PASSWORD))
-        .await
-        .unwrap();
+        .token(&admin.credential, forever("forever", ADMIN_PASSWORD))
+        .await;
     assert_eq!(forever.token.expires_at, None);
     env.clock.advance(Duration::days(2));
     let error = env
@@ -155,17 +143,9 @@ async fn an_expired_token_fails_with_token_expired_and_never_means_never(env: En
 async fn users_manage_only_their_own_tokens_unless_admin(env: Env) {
     let admin = env.setup().await;
     let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
-    let own = env
-        .gh
-        .create_api_token(&credential, named("mine"))
-        .await
-        .unwrap();
+    let own = env.token(&credential, named("mine")).await;
     assert_eq!(own.token.user_id, grace.id);
-    let admins = env
-        .gh
-        .create_api_token(&admin.credential, named("admin's"))
-        .await
-        .unwrap();
+    let admins = env.token(&admin.credential, named("admin's")).await;
     assert!(matches!(
         env.gh
             .revoke_api_token(&credential, admins.token.id)
@@ -186,16 +166,14 @@ async fn users_manage_only_their_own_tokens_unless_admin(env: Env) {
         Error::Forbidden
     ));
     assert!(matches!(
-        env.gh
-            .create_api_token(
-                &credential,
-                NewApiToken {
-                    user_id: Some(admin.user.id),
-                    ..named("x")
-                }
-            )
-            .await
-            .unwrap_err(),
+        env.token_refused(
+            &credential,
+            NewApiToken {
+                user_id: Some(admin.user.id),
+                ..named("x")
+            }
+        )
+        .await,
         Error::Forbidden
     ));
     // Admins can see and revoke anyone's.
@@ -223,11 +201,7 @@ async fn users_manage_only_their_own_tokens_unless_admin(env: Env) {
 async fn a_token_of_a_suspended_user_is_forbidden(env: Env) {
     let admin = env.setup().await;
     let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
-    let issued = env
-        .gh
-        .create_api_token(&credential, named("mine"))
-        .await
-        .unwrap();
+    let issued = env.token(&credential, named("mine")).await;
     env.gh
         .set_user_status(
             &admin.credential,
@@ -260,41 +234,29 @@ async fn by_default_a_token_lives_at_most_a_year_and_never_is_refused(env: Env) 
     );
     let before = env.db.snapshot().await;
     let error = env
-        .gh
-        .create_api_token(
+        .token_refused(
             &admin.credential,
             NewApiToken {
                 expires_in_days: Some(366),
                 ..named("long")
             },
         )
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("expires_in_days".into(), "out_of_range".into())]
-    );
+        .await;
+    assert_codes(&error, &[("expires_in_days", "out_of_range")]);
     let error = env
-        .gh
-        .create_api_token(&admin.credential, forever("forever", ADMIN_PASSWORD))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("never_expires".into(), "not_allowed".into())]
-    );
+        .token_refused(&admin.credential, forever("forever", ADMIN_PASSWORD))
+        .await;
+    assert_codes(&error, &[("never_expires", "not_allowed")]);
     assert_eq!(env.db.snapshot().await, before);
     let year = env
-        .gh
-        .create_api_token(
+        .token(
             &admin.credential,
             NewApiToken {
                 expires_in_days: Some(365),
                 ..named("year")
             },
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         year.token.expires_at,
         Some(year.token.created_at + Duration::days(365))
@@ -322,25 +284,16 @@ async fn a_lower_limit_caps_every_new_token_and_the_default_lifetime(env: Env) {
         .await
         .unwrap();
     let error = env
-        .gh
-        .create_api_token(
+        .token_refused(
             &admin.credential,
             NewApiToken {
                 expires_in_days: Some(31),
                 ..named("long")
             },
         )
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("expires_in_days".into(), "out_of_range".into())]
-    );
-    let default = env
-        .gh
-        .create_api_token(&admin.credential, named("default"))
-        .await
-        .unwrap();
+        .await;
+    assert_codes(&error, &[("expires_in_days", "out_of_range")]);
+    let default = env.token(&admin.credential, named("default")).await;
     assert_eq!(
         default.token.expires_at,
         Some(default.token.created_at + Duration::days(30))
@@ -356,59 +309,38 @@ async fn a_token_that_never_expires_needs_the_callers_own_password(env: Env) {
         current_password: None,
         ..forever("forever", "")
     };
-    let error = env
-        .gh
-        .create_api_token(&admin.credential, missing)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("current_password".into(), "required".into())]
-    );
+    let error = env.token_refused(&admin.credential, missing).await;
+    assert_codes(&error, &[("current_password", "required")]);
     assert_eq!(env.db.snapshot().await, before);
     let error = env
-        .gh
-        .create_api_token(&admin.credential, forever("forever", "Not-The-Password-1"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("current_password".into(), "incorrect".into())]
-    );
+        .token_refused(&admin.credential, forever("forever", "Not-The-Password-1"))
+        .await;
+    assert_codes(&error, &[("current_password", "incorrect")]);
     assert_eq!(env.db.count("api_tokens").await, 0);
     let made = env
-        .gh
-        .create_api_token(&admin.credential, forever("forever", ADMIN_PASSWORD))
-        .await
-        .unwrap();
+        .token(&admin.credential, forever("forever", ADMIN_PASSWORD))
+        .await;
     assert_eq!(made.token.expires_at, None);
     // An admin making one for someone else confirms with their own password.
     let (grace, _) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
     let error = env
-        .gh
-        .create_api_token(
+        .token_refused(
             &admin.credential,
             NewApiToken {
                 user_id: Some(grace.id),
                 ..forever("hers", STRONG)
             },
         )
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("current_password".into(), "incorrect".into())]
-    );
-    env.gh
-        .create_api_token(
-            &admin.credential,
-            NewApiToken {
-                user_id: Some(grace.id),
-                ..forever("hers", ADMIN_PASSWORD)
-            },
-        )
-        .await
-        .unwrap();
+        .await;
+    assert_codes(&error, &[("current_password", "incorrect")]);
+    env.token(
+        &admin.credential,
+        NewApiToken {
+            user_id: Some(grace.id),
+            ..forever("hers", ADMIN_PASSWORD)
+        },
+    )
+    .await;
 }
 
 #[on_both]
@@ -416,16 +348,11 @@ async fn a_wrong_password_for_a_token_is_reported_with_the_other_fields(env: Env
     let admin = env.setup().await;
     allow_never(&env, &admin).await;
     let error = env
-        .gh
-        .create_api_token(&admin.credential, forever(" ", "Not-The-Password-1"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![
-            ("name".into(), "required".into()),
-            ("current_password".into(), "incorrect".into())
-        ]
+        .token_refused(&admin.credential, forever(" ", "Not-The-Password-1"))
+        .await;
+    assert_codes(
+        &error,
+        &[("name", "required"), ("current_password", "incorrect")],
     );
 }
 
@@ -435,25 +362,15 @@ async fn wrong_passwords_for_a_token_make_that_session_wait_but_not_a_fresh_sign
     allow_never(&env, &admin).await;
     for _ in 0..5 {
         let error = env
-            .gh
-            .create_api_token(&admin.credential, forever("forever", "Not-The-Password-1"))
-            .await
-            .unwrap_err();
-        assert_eq!(
-            codes(&error),
-            vec![("current_password".into(), "incorrect".into())]
-        );
+            .token_refused(&admin.credential, forever("forever", "Not-The-Password-1"))
+            .await;
+        assert_codes(&error, &[("current_password", "incorrect")]);
     }
     // This session must wait now: even the right password makes no token.
     let error = env
-        .gh
-        .create_api_token(&admin.credential, forever("forever", ADMIN_PASSWORD))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("current_password".into(), "locked".into())]
-    );
+        .token_refused(&admin.credential, forever("forever", ADMIN_PASSWORD))
+        .await;
+    assert_codes(&error, &[("current_password", "locked")]);
     assert_eq!(env.db.count("api_tokens").await, 0);
     assert_eq!(
         actions(&env)
@@ -482,41 +399,23 @@ async fn wrong_passwords_for_a_token_make_that_session_wait_but_not_a_fresh_sign
 async fn an_admins_reset_revokes_the_users_working_api_tokens_and_says_how_many(env: Env) {
     let admin = env.setup().await;
     let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Viewer]).await;
-    let first = env
-        .gh
-        .create_api_token(&credential, named("laptop"))
-        .await
-        .unwrap();
-    let second = env
-        .gh
-        .create_api_token(&credential, named("ci"))
-        .await
-        .unwrap();
+    let first = env.token(&credential, named("laptop")).await;
+    let second = env.token(&credential, named("ci")).await;
     let short = env
-        .gh
-        .create_api_token(
+        .token(
             &credential,
             NewApiToken {
                 expires_in_days: Some(1),
                 ..named("short")
             },
         )
-        .await
-        .unwrap();
-    let revoked = env
-        .gh
-        .create_api_token(&credential, named("old"))
-        .await
-        .unwrap();
+        .await;
+    let revoked = env.token(&credential, named("old")).await;
     env.gh
         .revoke_api_token(&credential, revoked.token.id)
         .await
         .unwrap();
-    let admins = env
-        .gh
-        .create_api_token(&admin.credential, named("admin's"))
-        .await
-        .unwrap();
+    let admins = env.token(&admin.credential, named("admin's")).await;
     env.clock.advance(Duration::days(2));
     let signed_in = env.sign_in("ada", ADMIN_PASSWORD).await.unwrap();
     let admin_credential = Credential::bearer(signed_in.access_token.access_token.expose());
@@ -598,22 +497,16 @@ async fn an_admins_reset_revokes_the_users_working_api_tokens_and_says_how_many(
 async fn a_token_made_for_another_user_is_audited_and_shows_its_creator(env: Env) {
     let admin = env.setup().await;
     let (grace, credential) = env.user_with(&admin, "grace", vec![Role::Admin]).await;
-    let own = env
-        .gh
-        .create_api_token(&credential, named("mine"))
-        .await
-        .unwrap();
+    let own = env.token(&credential, named("mine")).await;
     let planted = env
-        .gh
-        .create_api_token(
+        .token(
             &admin.credential,
             NewApiToken {
                 user_id: Some(grace.id),
                 ..named("for grace")
             },
         )
-        .await
-        .unwrap();
+        .await;
     let listed = env
         .gh
         .list_api_tokens(&credential, TokenQuery { user_id: None })

@@ -128,6 +128,44 @@ impl Env {
             .await
     }
 
+    /// An API token `credential` asked for and got.
+    pub async fn token(&self, credential: &Credential, request: NewApiToken) -> IssuedApiToken {
+        self.gh
+            .create_api_token(credential, request)
+            .await
+            .expect("the token is issued")
+    }
+
+    /// Why the API token `credential` asked for was refused.
+    pub async fn token_refused(&self, credential: &Credential, request: NewApiToken) -> Error {
+        self.gh
+            .create_api_token(credential, request)
+            .await
+            .expect_err("the token is refused")
+    }
+
+    /// Why creating `user` was refused.
+    pub async fn user_refused(&self, admin: &Admin, user: NewUser) -> Error {
+        self.gh
+            .create_user(&admin.credential, user)
+            .await
+            .expect_err("the user is refused")
+    }
+
+    /// The first page of users whose search matches `term`, as `admin` sees it.
+    pub async fn search_users(&self, admin: &Admin, term: &str) -> Page<UserView> {
+        self.gh
+            .list_users(
+                &admin.credential,
+                UserQuery {
+                    search: Some(term.into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("users are listed")
+    }
+
     /// A user with `roles`, created by `admin`, and a credential for them.
     pub async fn user_with(
         &self,
@@ -182,6 +220,16 @@ where
         outputs.push(handle.await.expect("task finished"));
     }
     outputs
+}
+
+/// Asserts that `error` names exactly these fields, with these codes, in this order.
+#[track_caller]
+pub fn assert_codes(error: &Error, expected: &[(&str, &str)]) {
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(field, code)| (field.to_string(), code.to_string()))
+        .collect();
+    assert_eq!(codes(error), expected);
 }
 
 pub fn codes(error: &Error) -> Vec<(String, String)> {

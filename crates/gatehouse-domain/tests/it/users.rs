@@ -63,11 +63,7 @@ async fn creating_a_user_reports_every_invalid_field_at_once(env: Env) {
         preferences: Some(json!([1, 2])),
         account_id: None,
     };
-    let error = env
-        .gh
-        .create_user(&admin.credential, request)
-        .await
-        .unwrap_err();
+    let error = env.user_refused(&admin, request).await;
     assert_eq!(error.to_problem().status, 422);
     let fields: std::collections::BTreeSet<_> = codes(&error).into_iter().map(|(f, _)| f).collect();
     assert_eq!(
@@ -104,32 +100,15 @@ async fn creating_a_user_with_a_taken_username_or_email_in_another_case_fails(en
         .unwrap();
     let mut same_name = new_user("GRACE", vec![Role::Viewer]);
     same_name.email = Some("other@corp.example.com".into());
-    let error = env
-        .gh
-        .create_user(&admin.credential, same_name)
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&error), vec![("username".into(), "taken".into())]);
+    let error = env.user_refused(&admin, same_name).await;
+    assert_codes(&error, &[("username", "taken")]);
     assert_eq!(error.to_problem().status, 409);
     let mut same_email = new_user("other", vec![Role::Viewer]);
     same_email.email = Some("Grace@Corp.Example.com".into());
-    let error = env
-        .gh
-        .create_user(&admin.credential, same_email)
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&error), vec![("email".into(), "taken".into())]);
+    let error = env.user_refused(&admin, same_email).await;
+    assert_codes(&error, &[("email", "taken")]);
     let both = new_user("Grace", vec![Role::Viewer]);
-    assert_eq!(
-        codes(
-            &env.gh
-                .create_user(&admin.credential, both)
-                .await
-                .unwrap_err()
-        )
-        .len(),
-        2
-    );
+    assert_eq!(codes(&env.user_refused(&admin, both).await).len(), 2);
     assert_eq!(env.db.count("users").await, 2);
 }
 
@@ -183,15 +162,8 @@ async fn a_blocked_email_domain_is_refused_for_new_users(env: Env) {
     let admin = env.setup_blocking_consumer_domains().await;
     let mut request = new_user("grace", vec![Role::Viewer]);
     request.email = Some("grace@mail.yahoo.com".into());
-    let error = env
-        .gh
-        .create_user(&admin.credential, request)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![("email".into(), "blocked_domain".into())]
-    );
+    let error = env.user_refused(&admin, request).await;
+    assert_codes(&error, &[("email", "blocked_domain")]);
 }
 
 #[on_both]
@@ -228,7 +200,7 @@ async fn creating_an_admin_confirms_the_email_and_gives_the_admin_role(env: Env)
         )
         .await
         .unwrap_err();
-    assert_eq!(codes(&again), vec![("email".into(), "taken".into())]);
+    assert_codes(&again, &[("email", "taken")]);
 }
 
 #[on_both]
@@ -302,17 +274,7 @@ async fn the_user_list_searches_filters_and_pages_stably(env: Env) {
             .collect::<Vec<_>>(),
         ["bob", "dave", "frank", "heidi"]
     );
-    let search = env
-        .gh
-        .list_users(
-            &admin.credential,
-            UserQuery {
-                search: Some("RACE@corp".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let search = env.search_users(&admin, "RACE@corp").await;
     assert_eq!(
         search
             .items
@@ -321,29 +283,9 @@ async fn the_user_list_searches_filters_and_pages_stably(env: Env) {
             .collect::<Vec<_>>(),
         ["grace"]
     );
-    let by_name = env
-        .gh
-        .list_users(
-            &admin.credential,
-            UserQuery {
-                search: Some("lovelace".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let by_name = env.search_users(&admin, "lovelace").await;
     assert_eq!(by_name.items.len(), 1);
-    let wildcard = env
-        .gh
-        .list_users(
-            &admin.credential,
-            UserQuery {
-                search: Some("%".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let wildcard = env.search_users(&admin, "%").await;
     assert_eq!(wildcard.total, 0, "LIKE wildcards are matched literally");
     let grace = search.items[0].id;
     env.gh
@@ -430,17 +372,13 @@ async fn nul_characters_in_a_users_text_or_search_are_field_errors_and_change_no
     let mut request = new_user("grace", vec![Role::Viewer]);
     request.business_role = Some("ops\0".into());
     request.preferences = Some(json!({"note": "a\u{0}b"}));
-    let error = env
-        .gh
-        .create_user(&admin.credential, request)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        codes(&error),
-        vec![
-            ("business_role".into(), "invalid_characters".into()),
-            ("preferences.note".into(), "invalid_characters".into()),
-        ]
+    let error = env.user_refused(&admin, request).await;
+    assert_codes(
+        &error,
+        &[
+            ("business_role", "invalid_characters"),
+            ("preferences.note", "invalid_characters"),
+        ],
     );
     assert_eq!(env.db.count("users").await, 1);
     let query = UserQuery {
@@ -454,11 +392,11 @@ async fn nul_characters_in_a_users_text_or_search_are_field_errors_and_change_no
         .await
         .unwrap_err();
     assert_eq!(error.to_problem().status, 422);
-    assert_eq!(
-        codes(&error),
-        vec![
-            ("search".into(), "invalid_characters".into()),
-            ("after".into(), "invalid_characters".into()),
-        ]
+    assert_codes(
+        &error,
+        &[
+            ("search", "invalid_characters"),
+            ("after", "invalid_characters"),
+        ],
     );
 }

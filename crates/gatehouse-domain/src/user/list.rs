@@ -7,7 +7,7 @@ use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::fields::{FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
-use crate::store::{transaction, Mode, UserFilter, UserStore};
+use crate::store::{transaction, Mode, Search, UserFilter, UserStore, COUNT_CAP};
 
 impl Gatehouse {
     /// One user (admins only).
@@ -38,11 +38,11 @@ impl Gatehouse {
         }
         errors.finish()?;
         let filter = UserFilter {
-            pattern: query
+            search: query
                 .search
                 .as_deref()
                 .filter(|s| !s.trim().is_empty())
-                .map(like_pattern),
+                .map(search),
             role: query.role,
             status: query.status,
             after: query.after.map(|a| a.to_ascii_lowercase()),
@@ -59,16 +59,29 @@ impl Gatehouse {
                 .await?;
             let more = rows.len() as i64 > filter.limit;
             rows.truncate(filter.limit as usize);
-            let total = tx.count_users(&filter).await?;
+            // Counted up to a cap: a page of 100,000 users never counts them all.
+            let counted = tx.count_users(&filter).await?;
             let next_cursor = more
                 .then(|| rows.last().map(|r| r.username.to_ascii_lowercase()))
                 .flatten();
             Ok::<_, Error>(Page {
                 items: rows.into_iter().map(UserView::from).collect(),
-                total: total as u64,
+                total: counted.min(COUNT_CAP) as u64,
+                total_exact: counted <= COUNT_CAP,
                 next_cursor,
             })
         })
+    }
+}
+
+/// A search term as the statements use it: the LIKE pattern every match satisfies,
+/// and the phrase of trigrams SQLite's search index finds candidates with (a term
+/// needs three characters to have a trigram).
+fn search(search: &str) -> Search {
+    let term = search.trim().to_lowercase();
+    Search {
+        pattern: like_pattern(search),
+        phrase: (term.chars().count() >= 3).then(|| format!("\"{}\"", term.replace('"', "\"\""))),
     }
 }
 
@@ -94,5 +107,12 @@ mod tests {
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(like_pattern(" A_b% "), r"%a\_b\%%");
+    }
+
+    #[test]
+    fn a_phrase_quotes_its_quotes_and_needs_three_characters() {
+        assert_eq!(search(r#" O"Br "#).phrase.as_deref(), Some(r#""o""br""#));
+        assert_eq!(search(" ab ").phrase, None);
+        assert_eq!(search("äöü").phrase.as_deref(), Some("\"äöü\""));
     }
 }

@@ -3,7 +3,9 @@ use uuid::Uuid;
 
 use super::Db;
 use crate::login_key::UserKeys;
-use crate::store::users::{self, UserFilter, UserKeysRow, UserRow, UserStore};
+use crate::store::users::{
+    self, Access, Bind, Dialect, UserFilter, UserKeysRow, UserRow, UserStore,
+};
 use crate::store::{Sql, Tx};
 use crate::user::{Role, Roles, UserStatus};
 
@@ -88,23 +90,43 @@ impl UserStore for Tx<Db> {
     }
 
     async fn users(&mut self, filter: &UserFilter) -> Sql<Vec<UserRow>> {
-        sqlx::query_as(users::USERS)
-            .bind(&filter.pattern)
-            .bind(filter.role.map(Role::as_str))
-            .bind(filter.status.map(UserStatus::as_str))
-            .bind(&filter.after)
-            .bind(filter.limit)
-            .fetch_all(&mut *self.0)
-            .await
+        let dialect = dialect();
+        let access = match filter.search.as_ref().and_then(|s| s.phrase.as_ref()) {
+            Some(phrase) if dialect == Dialect::Sqlite => {
+                let candidates: i64 = sqlx::query_scalar(users::SEARCH_CANDIDATES)
+                    .bind(phrase)
+                    .bind(users::MOST_CANDIDATES_TO_SORT + 1)
+                    .fetch_one(&mut *self.0)
+                    .await?;
+                if candidates > users::MOST_CANDIDATES_TO_SORT {
+                    Access::Walk
+                } else {
+                    Access::Candidates
+                }
+            }
+            _ => Access::Walk,
+        };
+        let statement = users::users_statement(filter, dialect, access);
+        let mut query = sqlx::query_as(&statement.sql).persistent(false);
+        for bind in statement.binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text),
+                Bind::Int(int) => query.bind(int),
+            };
+        }
+        query.fetch_all(&mut *self.0).await
     }
 
     async fn count_users(&mut self, filter: &UserFilter) -> Sql<i64> {
-        sqlx::query_scalar(users::COUNT_USERS)
-            .bind(&filter.pattern)
-            .bind(filter.role.map(Role::as_str))
-            .bind(filter.status.map(UserStatus::as_str))
-            .fetch_one(&mut *self.0)
-            .await
+        let statement = users::count_users_statement(filter, dialect());
+        let mut query = sqlx::query_scalar(&statement.sql).persistent(false);
+        for bind in statement.binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text),
+                Bind::Int(int) => query.bind(int),
+            };
+        }
+        query.fetch_one(&mut *self.0).await
     }
 
     async fn count_active_admins(&mut self) -> Sql<i64> {
@@ -157,5 +179,14 @@ impl UserStore for Tx<Db> {
             .execute(&mut *self.0)
             .await?;
         Ok(())
+    }
+}
+
+/// Which database `Db` is: the list's search differs between them.
+fn dialect() -> Dialect {
+    if <Db as sqlx::Database>::NAME == <sqlx::Sqlite as sqlx::Database>::NAME {
+        Dialect::Sqlite
+    } else {
+        Dialect::Postgres
     }
 }

@@ -152,6 +152,13 @@ pub(crate) trait UserStore: Send {
     fn users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<Vec<UserRow>>> + Send;
     /// How many users match, up to [`COUNT_CAP`] + 1: a page never counts them all.
     fn count_users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<i64>> + Send;
+    /// The plans of the statements [`Self::users`] and [`Self::count_users`] run for
+    /// `filter` (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE), for the
+    /// scale bench.
+    fn explain_users(
+        &mut self,
+        filter: &UserFilter,
+    ) -> impl Future<Output = Sql<Vec<String>>> + Send;
     fn count_active_admins(&mut self) -> impl Future<Output = Sql<i64>> + Send;
     /// Serialises changes that must leave at least one active admin: without it, two
     /// admins demoting each other under READ COMMITTED could both see the other one

@@ -21,7 +21,7 @@ function shellWith(state: AppState) {
       case "evaluate_password":
         return Promise.resolve(ALL_PASS);
       case "list_users":
-        return Promise.resolve({ items: [user()], total: 1, next_cursor: null });
+        return Promise.resolve({ items: [user()], total: 1, total_exact: true, next_cursor: null });
       case "policy_presets":
       case "saved_profiles":
       case "suggested_blocked_domains":

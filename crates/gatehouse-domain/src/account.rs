@@ -335,6 +335,7 @@ impl Gatehouse {
             Ok::<_, Error>(crate::Page {
                 items: rows.into_iter().map(AccountView::from).collect(),
                 total: total as u64,
+                total_exact: true,
                 next_cursor: None,
             })
         })

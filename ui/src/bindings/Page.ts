@@ -5,9 +5,14 @@
  */
 export type Page<T> = { items: Array<T>, 
 /**
- * How many items match in all.
+ * How many items match in all when `total_exact`; otherwise more than this many
+ * match (lists count up to a cap, so no page pays for counting them all).
  */
 total: bigint, 
+/**
+ * Whether `total` is the exact count or a lower bound ("more than").
+ */
+total_exact: boolean, 
 /**
  * Pass as `after` for the next page; absent on the last page.
  */

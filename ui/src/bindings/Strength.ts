@@ -11,4 +11,11 @@ score: number,
 /**
  * Time to crack offline against a slow hash (10⁴ guesses/s), e.g. "3 years".
  */
-crack_time: string, warning: string | null, suggestions: Array<string>, };
+crack_time: string, warning: string | null, suggestions: Array<string>, 
+/**
+ * True when the estimate judged only the password's first characters, because
+ * all of them would have taken too long (many symbol substitutions): the score
+ * is then at most 3: the cut may make a password look weaker than it is, and never
+ * earns it the top score.
+ */
+bounded: boolean, };

@@ -69,6 +69,16 @@ describe("password feedback", () => {
     expect(last?.args).toMatchObject({ candidate: { password: "Abc1", policy: null, context: { username: null, email: null } } });
   });
 
+  it("says when the strength was judged on the first characters only", async () => {
+    const bounded = report({ min_length: true, uppercase: true, digit: true, not_common: true, min_strength: true }, 3);
+    bounded.strength.bounded = true;
+    onInvoke((cmd) => (cmd === "evaluate_password" ? Promise.resolve(bounded) : Promise.reject(problem())));
+    renderForm();
+    await userEvent.type(screen.getByTestId("user-password"), "p@ssw0rd4@8<3691!");
+    await waitFor(() => expect(screen.getByTestId("strength-bounded")).toHaveTextContent(/first characters only/));
+    expect(screen.getByTestId("strength-meter")).toHaveAttribute("data-score", "3");
+  });
+
   it("ignores out-of-order replies and keeps the previous result while a new one is pending", async () => {
     const pending = new Map<string, ReturnType<typeof deferred<PolicyReport>>>();
     onInvoke((cmd, args) => {

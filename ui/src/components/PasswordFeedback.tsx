@@ -41,6 +41,13 @@ export function PasswordFeedback({ state, id, empty = false }: Props) {
             <>
               <strong>{SCORE_LABELS[score]}</strong>
               <span className="muted"> · cracked in {report.strength.crack_time}</span>
+              {report.strength.bounded && (
+                <span className="muted" data-testid="strength-bounded">
+                  {" "}
+                  · judged on its first characters only (too many symbol substitutions to try them all); it may be
+                  stronger than shown
+                </span>
+              )}
             </>
           ) : (
             <span className="muted">Checking…</span>

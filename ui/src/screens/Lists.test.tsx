@@ -38,7 +38,7 @@ describe("users list", () => {
       if (cmd !== "list_users") return Promise.reject(problem());
       const q = args?.query as UserQuery;
       const p = pages[q.after ?? "first"]!;
-      return Promise.resolve({ items: p.items, total: 3, next_cursor: p.next });
+      return Promise.resolve({ items: p.items, total: 3, total_exact: true, next_cursor: p.next });
     });
     wrap(<UsersScreen />);
     const rowNames = () => screen.getAllByTestId("user-row").map((r) => r.getAttribute("data-username"));
@@ -60,6 +60,16 @@ describe("users list", () => {
     await waitFor(() => expect(queries().at(-1)).toMatchObject({ search: "an", status: "suspended", after: null }));
   });
 
+  it("says more than the total when the list counted only up to its cap", async () => {
+    onInvoke((cmd) =>
+      cmd === "list_users"
+        ? Promise.resolve({ items: [user({ id: "1", username: "ann" })], total: 1000, total_exact: false, next_cursor: "c1" })
+        : Promise.reject(problem()),
+    );
+    wrap(<UsersScreen />);
+    await waitFor(() => expect(screen.getByText("1–1 of more than 1,000")).toBeInTheDocument());
+  });
+
   describe("the notice of a creation", () => {
     afterEach(() => vi.useRealTimers());
 
@@ -67,7 +77,7 @@ describe("users list", () => {
       onInvoke((cmd) => {
         switch (cmd) {
           case "list_users":
-            return Promise.resolve({ items: [user({ id: "1", username: "ann" })], total: 1, next_cursor: null });
+            return Promise.resolve({ items: [user({ id: "1", username: "ann" })], total: 1, total_exact: true, next_cursor: null });
           case "evaluate_password":
             return Promise.resolve(ALL_PASS);
           case "create_admin":

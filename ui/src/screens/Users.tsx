@@ -87,6 +87,8 @@ export function UsersScreen() {
 
   const items = page?.items ?? [];
   const total = page ? Number(page.total) : 0;
+  // Lists count up to a cap: past it the total is a lower bound.
+  const of = page && !page.total_exact ? `more than ${total.toLocaleString("en")}` : String(total);
   const first = (cursors.length - 1) * PAGE_SIZE + 1;
 
   return (
@@ -213,7 +215,7 @@ export function UsersScreen() {
       </div>
       <div className="pager">
         <span className="muted small" aria-live="polite">
-          {page && items.length > 0 ? `${first}–${first + items.length - 1} of ${total}` : loading ? "Loading…" : ""}
+          {page && items.length > 0 ? `${first}–${first + items.length - 1} of ${of}` : loading ? "Loading…" : ""}
         </span>
         <button
           type="button"

@@ -15,7 +15,7 @@ export function report(passed: Partial<Record<"min_length" | "uppercase" | "digi
   return {
     passed: outcomes.every((o) => o.passed),
     rules: outcomes,
-    strength: { score, crack_time: score >= 3 ? "centuries" : "3 minutes", warning: score < 3 ? "This is similar to a commonly used password." : null, suggestions: score < 3 ? ["Add another word or two."] : [] },
+    strength: { score, crack_time: score >= 3 ? "centuries" : "3 minutes", warning: score < 3 ? "This is similar to a commonly used password." : null, suggestions: score < 3 ? ["Add another word or two."] : [], bounded: false },
   };
 }
 

@@ -160,12 +160,20 @@ pub fn evaluate(
 }
 
 fn estimate_strength(candidate: &str, fragments: &[String]) -> Strength {
-    let prefix: String = candidate.chars().take(STRENGTH_INPUT_CAP).collect();
+    let (judged, bounded) = judged_prefix(candidate);
     let inputs: Vec<&str> = fragments.iter().map(String::as_str).collect();
-    let entropy = zxcvbn::zxcvbn(&prefix, &inputs);
+    let entropy = zxcvbn::zxcvbn(&judged, &inputs);
     let feedback = entropy.feedback();
+    let score = u8::from(entropy.score());
     Strength {
-        score: u8::from(entropy.score()),
+        // A prefix's score is not the whole's: when the bound cut the input, the score
+        // stays below the top, so a cut can make a password look weaker but never
+        // strongest (the strictest preset asks for 3).
+        score: if bounded {
+            score.min(BOUNDED_MAX_SCORE)
+        } else {
+            score
+        },
         crack_time: entropy
             .crack_times()
             .offline_slow_hashing_1e4_per_second()
@@ -174,7 +182,60 @@ fn estimate_strength(candidate: &str, fragments: &[String]) -> Strength {
         suggestions: feedback
             .map(|f| f.suggestions().iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
+        bounded,
     }
+}
+
+/// The highest score of a password whose estimate the bound cut short.
+pub const BOUNDED_MAX_SCORE: u8 = 3;
+
+/// zxcvbn's l33t table (zxcvbn 3.1, `matching::L33T_TABLE`): the letters and the
+/// symbols that may stand for them. Its l33t matcher runs the whole dictionary
+/// matching once for every set of substitutions the input's symbols allow, and those
+/// sets multiply: 64 characters holding all 20 symbols take 0.35–1 s (issue 8).
+const L33T_TABLE: [(char, &[char]); 12] = [
+    ('a', &['4', '@']),
+    ('b', &['8']),
+    ('c', &['(', '{', '[', '<']),
+    ('e', &['3']),
+    ('g', &['6', '9']),
+    ('i', &['1', '!', '|']),
+    ('l', &['1', '|', '7']),
+    ('o', &['0']),
+    ('s', &['$', '5']),
+    ('t', &['+', '7']),
+    ('x', &['%']),
+    ('z', &['2']),
+];
+
+/// The work zxcvbn may spend on one input, in (substitution sets × characters²): its
+/// dictionary matching tries every substring, once per set. 8 sets of 64 characters
+/// stay within ~15 ms on this project's 2-core machine (docs/benchmarks.md).
+const L33T_WORK_BUDGET: u64 = 8 * 64 * 64;
+
+/// An upper bound of the substitution sets zxcvbn enumerates for `chars`: the product
+/// of each letter's symbols present, doubled for each symbol present that stands for
+/// two letters (its enumeration keeps both readings).
+fn substitution_sets(chars: &[char]) -> u64 {
+    let present = |symbol: &char| chars.contains(symbol);
+    let product: u64 = L33T_TABLE
+        .iter()
+        .map(|(_, symbols)| symbols.iter().filter(|s| present(s)).count().max(1) as u64)
+        .product();
+    let shared = ['1', '|', '7'].iter().filter(|s| present(s)).count();
+    product << shared
+}
+
+/// The leading characters zxcvbn judges: at most [`STRENGTH_INPUT_CAP`], and no more
+/// than fit [`L33T_WORK_BUDGET`]; true when the budget cut them short.
+fn judged_prefix(candidate: &str) -> (String, bool) {
+    let chars: Vec<char> = candidate.chars().take(STRENGTH_INPUT_CAP).collect();
+    let work = |n: usize| substitution_sets(&chars[..n]) * (n * n) as u64;
+    let mut n = chars.len();
+    while n > 0 && work(n) > L33T_WORK_BUDGET {
+        n -= 1;
+    }
+    (chars[..n].iter().collect(), n < chars.len())
 }
 
 #[cfg(test)]
@@ -320,6 +381,93 @@ mod tests {
             .rules
             .iter()
             .any(|r| r.rule == Rule::MaxLength && !r.passed));
+    }
+
+    /// 64 characters holding every symbol of zxcvbn's l33t table: 0.35 s unbounded.
+    const WORST_L33T: &str = "p@ssw0rd4@8({[<3691!|70$5+%2p@ssw0rd4@8({[<3691!|70$5+%2p@ssw0rd";
+
+    #[test]
+    fn a_password_of_many_substitutions_is_judged_in_part_and_says_so() {
+        let report = evaluate(
+            &PasswordPolicy::default(),
+            WORST_L33T,
+            &PasswordContext::default(),
+        );
+        assert!(report.strength.bounded);
+        assert!(report.strength.score <= BOUNDED_MAX_SCORE);
+        let (judged, bounded) = judged_prefix(WORST_L33T);
+        assert!(
+            bounded && WORST_L33T.starts_with(&judged) && judged.len() >= 12,
+            "{judged}"
+        );
+    }
+
+    #[test]
+    fn an_ordinary_password_is_judged_whole() {
+        for candidate in [
+            "correct horse battery staple",
+            "Tr0ub4dor&3",
+            "x7$Kp9!q2@Lm",
+        ] {
+            let report = evaluate(
+                &PasswordPolicy::default(),
+                candidate,
+                &PasswordContext::default(),
+            );
+            assert!(!report.strength.bounded, "{candidate}");
+        }
+        assert_eq!(judged_prefix("p@ssw0rd"), ("p@ssw0rd".to_owned(), false));
+    }
+
+    #[test]
+    fn the_substitution_bound_counts_shared_symbols_twice() {
+        assert_eq!(substitution_sets(&['a', 'b']), 1);
+        assert_eq!(substitution_sets(&['4', '@', '(', '[']), 4);
+        // i: 1 and |; l: 1, | and 7; t: 7; and each of the three read two ways.
+        assert_eq!(substitution_sets(&['1', '|', '7']), (2 * 3) << 3);
+    }
+
+    /// What an attacker or an unlucky user types: l33t symbols, keyboard walks, dates,
+    /// repeats and any Unicode, mixed.
+    fn adversarial() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            proptest::sample::select(vec![
+                "4", "@", "8", "(", "{", "[", "<", "3", "6", "9", "1", "!", "|", "7", "0", "$",
+                "5", "+", "%", "2"
+            ])
+            .prop_map(str::to_owned),
+            proptest::sample::select(vec![
+                "qwerty",
+                "asdfgh",
+                "zxcvbn",
+                "1qaz2wsx",
+                "!@#$%^",
+                "p@ssw0rd",
+                "l3tm31n",
+                "19/07/1984",
+                "2024-02-29",
+                "aaaaaa",
+                "abcabc",
+                "123456"
+            ])
+            .prop_map(str::to_owned),
+            "\\PC{1,4}",
+        ];
+        proptest::collection::vec(piece, 1..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// A generous budget (debug builds run zxcvbn optimised, see Cargo.toml; the
+        /// release bound of 50 ms is the bench's, docs/benchmarks.md).
+        #[test]
+        fn no_input_takes_long_to_judge(candidate in adversarial()) {
+            let start = std::time::Instant::now();
+            let report = evaluate(&PasswordPolicy::default(), &candidate, &PasswordContext::default());
+            let took = start.elapsed();
+            prop_assert!(took < std::time::Duration::from_millis(250), "{candidate:?} took {took:?}");
+            prop_assert!(!report.strength.bounded || report.strength.score <= BOUNDED_MAX_SCORE);
+        }
     }
 
     proptest! {

@@ -28,6 +28,12 @@ pub struct Strength {
     pub crack_time: String,
     pub warning: Option<String>,
     pub suggestions: Vec<String>,
+    /// True when the estimate judged only the password's first characters, because
+    /// all of them would have taken too long (many symbol substitutions): the score
+    /// is then at most 3: the cut may make a password look weaker than it is, and never
+    /// earns it the top score.
+    #[serde(default)]
+    pub bounded: bool,
 }
 
 /// Every rule's outcome for one candidate, plus its strength.

@@ -12,7 +12,9 @@
 //! statements cannot drift apart, and rustfmt and the compiler see ordinary code.
 //!
 //! The SQL stays within what both databases accept (`$n` placeholders, `on conflict`,
-//! `returning`); nothing in it differs between them. What does differ is outside the
+//! `returning`); nothing in it differs between them but how the user list's search
+//! finds its rows (SQLite's FTS5 index, PostgreSQL's trigram indexes: see
+//! [`users::Dialect`]), a choice the statement builders make. What else differs is outside the
 //! statements: where the data lives ([`config`]), connecting and beginning a
 //! transaction ([`pool`], [`sqlite`]), and reading a failure ([`faults`],
 //! [`unique_violation`]). Times are computed by the application, never by `now()`.
@@ -60,7 +62,7 @@ pub(crate) use pool::{transaction, Mode, Pool, Tx};
 pub(crate) use signing_keys::{SigningKeyRow, SigningKeyStore};
 pub use sqlite::SqliteLimits;
 pub(crate) use throttles::ThrottleStore;
-pub(crate) use users::{UserFilter, UserKeysRow, UserRow, UserStore};
+pub(crate) use users::{Search, UserFilter, UserKeysRow, UserRow, UserStore, COUNT_CAP};
 
 /// What a statement returns: sqlx's error, mapped to the core's by `?` in the callers.
 type Sql<T> = std::result::Result<T, sqlx::Error>;

@@ -62,13 +62,65 @@ pub(crate) struct UserKeysRow {
 /// Filters for the user list.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct UserFilter {
-    /// A lower-cased LIKE pattern (already escaped and wrapped in `%`).
-    pub pattern: Option<String>,
+    pub search: Option<Search>,
     pub role: Option<Role>,
     pub status: Option<UserStatus>,
     /// Keyset cursor: only usernames (keys) after this one.
     pub after: Option<String>,
     pub limit: i64,
+}
+
+/// A search term, in the two forms the statements use.
+#[derive(Clone, Debug)]
+pub(crate) struct Search {
+    /// A lower-cased LIKE pattern (already escaped and wrapped in `%`): what a row
+    /// must match, on both databases.
+    pub pattern: String,
+    /// The term as an FTS5 phrase (quoted), when it has the three characters a
+    /// trigram needs: how SQLite finds the candidates (see migration 0007).
+    pub phrase: Option<String>,
+}
+
+/// The most rows a list's total counts: beyond it, the total says "more than".
+pub(crate) const COUNT_CAP: i64 = 1000;
+
+/// Above this many candidates from SQLite's search index, a page walks the username
+/// index instead, rechecking each row: the matches are then dense enough that the
+/// first page's rows come within a few thousand index entries, where sorting every
+/// candidate would cost more (two thousand candidates take ~5 ms to sort either way).
+pub(crate) const MOST_CANDIDATES_TO_SORT: i64 = 2000;
+
+/// Where the statements of the list differ between the databases: how a search finds
+/// its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// How a SQLite page reaches the rows of a search (PostgreSQL's planner chooses
+/// itself, from the term's statistics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Walk the username index in order, rechecking each row: a page stops at its
+    /// limit.
+    Walk,
+    /// The rows whose id the search index names, then sorted.
+    Candidates,
+}
+
+/// A parameter of a built statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// A statement built for the filters given, and its parameters in order.
+#[derive(Clone, Debug)]
+pub(crate) struct Statement {
+    pub sql: String,
+    pub binds: Vec<Bind>,
 }
 
 pub(crate) trait UserStore: Send {
@@ -98,8 +150,15 @@ pub(crate) trait UserStore: Send {
     ) -> impl Future<Output = Sql<()>> + Send;
     /// A page of the users that match, ordered by username key.
     fn users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<Vec<UserRow>>> + Send;
-    /// How many users match, on every page.
+    /// How many users match, up to [`COUNT_CAP`] + 1: a page never counts them all.
     fn count_users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<i64>> + Send;
+    /// The plans of the statements [`Self::users`] and [`Self::count_users`] run for
+    /// `filter` (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE), for the
+    /// scale bench.
+    fn explain_users(
+        &mut self,
+        filter: &UserFilter,
+    ) -> impl Future<Output = Sql<Vec<String>>> + Send;
     fn count_active_admins(&mut self) -> impl Future<Output = Sql<i64>> + Send;
     /// Serialises changes that must leave at least one active admin: without it, two
     /// admins demoting each other under READ COMMITTED could both see the other one
@@ -137,23 +196,6 @@ macro_rules! user_columns {
         email_confirmed_at, preferences, password_hash, must_change_password,
         failed_sign_ins, locked_until, role_admin, role_editor, role_viewer, created_at,
         created_by, updated_at, session_generation"
-    };
-}
-
-/// The condition of a [`UserFilter`]: `$1` the pattern, `$2` the role, `$3` the
-/// status, each ignored when null. A macro, so that statements can `concat!` it.
-macro_rules! user_filter {
-    () => {
-        "($1 is null
-            or lower(username) like $1 escape '\\'
-            or email_key like $1 escape '\\'
-            or lower(coalesce(first_name, '')) like $1 escape '\\'
-            or lower(coalesce(last_name, '')) like $1 escape '\\')
-        and ($2 is null
-            or ($2 = 'admin' and role_admin)
-            or ($2 = 'editor' and role_editor)
-            or ($2 = 'viewer' and role_viewer))
-        and ($3 is null or status = $3)"
     };
 }
 
@@ -207,27 +249,6 @@ pub(super) const SET_USER_KEYS: &str = "
     set username_key = $2, email_key = $3
     where id = $1";
 
-/// `$4` is the cursor (ignored when null), `$5` the page size.
-pub(super) const USERS: &str = concat!(
-    "select ",
-    user_columns!(),
-    "
-    from users
-    where ",
-    user_filter!(),
-    "
-        and ($4 is null or username_key > $4)
-    order by username_key
-    limit $5"
-);
-
-pub(super) const COUNT_USERS: &str = concat!(
-    "select count(*)
-    from users
-    where ",
-    user_filter!()
-);
-
 pub(super) const COUNT_ACTIVE_ADMINS: &str = "
     select count(*)
     from users
@@ -260,3 +281,135 @@ pub(super) const UPDATE_PASSWORD: &str = "
         session_generation = session_generation + 1,
         sessions_valid_after = $4
     where id = $1";
+
+/// Builds a statement's conditions, numbering the parameters as they come.
+#[derive(Default)]
+struct Conditions {
+    parts: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+
+    /// The filters but the cursor, each only when given, every column qualified (the
+    /// count joins tables with columns of the same names).
+    fn filters(filter: &UserFilter) -> Self {
+        let mut c = Self::default();
+        if let Some(search) = &filter.search {
+            let p = c.bind(Bind::Text(search.pattern.clone()));
+            c.parts.push(format!(
+                "(lower(users.username) like {p} escape '\\'
+            or users.email_key like {p} escape '\\'
+            or lower(coalesce(users.first_name, '')) like {p} escape '\\'
+            or lower(coalesce(users.last_name, '')) like {p} escape '\\')"
+            ));
+        }
+        if let Some(role) = filter.role {
+            // A closed set: the column's name comes from the enum, never from input.
+            c.parts.push(format!("users.role_{}", role.as_str()));
+        }
+        if let Some(status) = filter.status {
+            let s = c.bind(Bind::Text(status.as_str().to_owned()));
+            c.parts.push(format!("users.status = {s}"));
+        }
+        c
+    }
+
+    fn and(&self) -> String {
+        if self.parts.is_empty() {
+            "true".to_owned()
+        } else {
+            self.parts.join("\n        and ")
+        }
+    }
+}
+
+/// The ids SQLite's search index names for a phrase (a subquery).
+fn candidate_ids(phrase: &str) -> String {
+    format!(
+        "select r.user_id
+            from user_search
+            join user_search_rows r on r.search_rowid = user_search.rowid
+            where user_search match {phrase}"
+    )
+}
+
+/// A page of the list: the filters given, the cursor, ordered by username key.
+pub(crate) fn users_statement(filter: &UserFilter, dialect: Dialect, access: Access) -> Statement {
+    let mut c = Conditions::filters(filter);
+    if let Some(after) = &filter.after {
+        let a = c.bind(Bind::Text(after.clone()));
+        c.parts.push(format!("users.username_key > {a}"));
+    }
+    if let (Dialect::Sqlite, Access::Candidates, Some(phrase)) = (
+        dialect,
+        access,
+        filter.search.as_ref().and_then(|s| s.phrase.as_ref()),
+    ) {
+        let phrase = c.bind(Bind::Text(phrase.clone()));
+        c.parts
+            .push(format!("users.id in ({})", candidate_ids(&phrase)));
+    }
+    let limit = c.bind(Bind::Int(filter.limit));
+    Statement {
+        sql: format!(
+            "select {}
+    from users
+    where {}
+    order by users.username_key
+    limit {limit}",
+            user_columns!(),
+            c.and()
+        ),
+        binds: c.binds,
+    }
+}
+
+/// How many users match, up to [`COUNT_CAP`] + 1 (ignoring the cursor). On SQLite a
+/// search counts along its index's candidates, so it reads about as many rows as it
+/// counts.
+pub(crate) fn count_users_statement(filter: &UserFilter, dialect: Dialect) -> Statement {
+    let mut c = Conditions::filters(filter);
+    let from = match (
+        dialect,
+        filter.search.as_ref().and_then(|s| s.phrase.as_ref()),
+    ) {
+        (Dialect::Sqlite, Some(phrase)) => {
+            let phrase = c.bind(Bind::Text(phrase.clone()));
+            c.parts.push(format!("user_search match {phrase}"));
+            // cross join: SQLite keeps this order, from the index to the rows.
+            "user_search
+        cross join user_search_rows r on r.search_rowid = user_search.rowid
+        cross join users on users.id = r.user_id"
+        }
+        _ => "users",
+    };
+    let cap = c.bind(Bind::Int(COUNT_CAP + 1));
+    Statement {
+        sql: format!(
+            "select count(*)
+    from (
+        select 1
+        from {from}
+        where {}
+        limit {cap}
+    ) as matching",
+            c.and()
+        ),
+        binds: c.binds,
+    }
+}
+
+/// How many candidates SQLite's search index holds for a phrase, up to `$2`.
+pub(super) const SEARCH_CANDIDATES: &str = "
+    select count(*)
+    from (
+        select 1
+        from user_search
+        where user_search match $1
+        limit $2
+    ) as candidates";

@@ -7,7 +7,7 @@ use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::fields::{FieldError, FieldErrors};
 use crate::gatehouse::Gatehouse;
-use crate::store::{transaction, Mode, UserFilter, UserStore};
+use crate::store::{transaction, Mode, Search, UserFilter, UserStore, COUNT_CAP};
 
 impl Gatehouse {
     /// One user (admins only).
@@ -37,17 +37,7 @@ impl Gatehouse {
             }
         }
         errors.finish()?;
-        let filter = UserFilter {
-            pattern: query
-                .search
-                .as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(like_pattern),
-            role: query.role,
-            status: query.status,
-            after: query.after.map(|a| a.to_ascii_lowercase()),
-            limit: i64::from(query.limit.unwrap_or(25).clamp(1, 100)),
-        };
+        let filter = user_filter(query);
         transaction!(self.pool(), Mode::Write, |tx| async {
             self.authorize_admin(tx, credential).await?;
             // One more than asked tells whether there is a next page.
@@ -59,16 +49,68 @@ impl Gatehouse {
                 .await?;
             let more = rows.len() as i64 > filter.limit;
             rows.truncate(filter.limit as usize);
-            let total = tx.count_users(&filter).await?;
+            // Counted up to a cap: a page of 100,000 users never counts them all.
+            let counted = tx.count_users(&filter).await?;
             let next_cursor = more
                 .then(|| rows.last().map(|r| r.username.to_ascii_lowercase()))
                 .flatten();
             Ok::<_, Error>(Page {
                 items: rows.into_iter().map(UserView::from).collect(),
-                total: total as u64,
+                total: counted.min(COUNT_CAP) as u64,
+                total_exact: counted <= COUNT_CAP,
                 next_cursor,
             })
         })
+    }
+}
+
+/// The store's filter for a query (checked already).
+fn user_filter(query: UserQuery) -> UserFilter {
+    UserFilter {
+        search: query
+            .search
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(search),
+        role: query.role,
+        status: query.status,
+        after: query.after.map(|a| a.to_ascii_lowercase()),
+        limit: i64::from(query.limit.unwrap_or(25).clamp(1, 100)),
+    }
+}
+
+impl Gatehouse {
+    /// The query plans of what [`Gatehouse::list_users`] runs for `query` (admins
+    /// only), as the database prints them. For the scale bench; not an operation.
+    #[doc(hidden)]
+    pub async fn explain_list_users(
+        &self,
+        credential: &Credential,
+        query: UserQuery,
+    ) -> Result<Vec<String>> {
+        let filter = user_filter(query);
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            Ok::<_, Error>(tx.explain_users(&filter).await?)
+        })
+    }
+}
+
+/// A search term as the statements use it: the LIKE pattern every match satisfies,
+/// and the phrase of trigrams SQLite's search index finds candidates with (a term
+/// needs three characters to have a trigram). Any part of the term finds a superset
+/// of its matches, which the pattern then rechecks: an email-looking term looks up
+/// its local part alone, as the domain's trigrams are in nearly every address.
+fn search(search: &str) -> Search {
+    let term = search.trim().to_lowercase();
+    let local_part = term.split_once('@').map(|(local, _)| local);
+    let looked_up = local_part
+        .filter(|local| local.chars().count() >= 3)
+        .unwrap_or(&term);
+    Search {
+        pattern: like_pattern(search),
+        phrase: (looked_up.chars().count() >= 3)
+            .then(|| format!("\"{}\"", looked_up.replace('"', "\"\""))),
     }
 }
 
@@ -94,5 +136,23 @@ mod tests {
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(like_pattern(" A_b% "), r"%a\_b\%%");
+    }
+
+    #[test]
+    fn a_phrase_quotes_its_quotes_and_needs_three_characters() {
+        assert_eq!(search(r#" O"Br "#).phrase.as_deref(), Some(r#""o""br""#));
+        assert_eq!(search(" ab ").phrase, None);
+        assert_eq!(search("äöü").phrase.as_deref(), Some("\"äöü\""));
+    }
+
+    #[test]
+    fn an_email_looking_term_looks_up_its_local_part() {
+        let email = search("Grace.Hopper@Example.com");
+        assert_eq!(email.phrase.as_deref(), Some("\"grace.hopper\""));
+        assert_eq!(email.pattern, "%grace.hopper@example.com%");
+        assert_eq!(
+            search("ab@example.com").phrase.as_deref(),
+            Some("\"ab@example.com\"")
+        );
     }
 }

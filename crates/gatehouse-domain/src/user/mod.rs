@@ -277,10 +277,19 @@ pub struct Page<T> {
     // Inlined: a generic item type has no component of its own to refer to.
     #[cfg_attr(feature = "openapi", schema(inline))]
     pub items: Vec<T>,
-    /// How many items match in all.
+    /// How many items match in all when `total_exact`; otherwise more than this many
+    /// match (lists count up to a cap, so no page pays for counting them all).
     pub total: u64,
+    /// Whether `total` is the exact count or a lower bound ("more than").
+    #[serde(default = "exact")]
+    pub total_exact: bool,
     /// Pass as `after` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Pages from a server that predates `total_exact` counted exactly.
+fn exact() -> bool {
+    true
 }
 
 /// A whole (short) list.

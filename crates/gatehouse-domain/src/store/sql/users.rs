@@ -1,9 +1,12 @@
 use chrono::{DateTime, Utc};
+use sqlx::Row;
 use uuid::Uuid;
 
 use super::Db;
 use crate::login_key::UserKeys;
-use crate::store::users::{self, UserFilter, UserKeysRow, UserRow, UserStore};
+use crate::store::users::{
+    self, Access, Bind, Dialect, UserFilter, UserKeysRow, UserRow, UserStore,
+};
 use crate::store::{Sql, Tx};
 use crate::user::{Role, Roles, UserStatus};
 
@@ -88,23 +91,57 @@ impl UserStore for Tx<Db> {
     }
 
     async fn users(&mut self, filter: &UserFilter) -> Sql<Vec<UserRow>> {
-        sqlx::query_as(users::USERS)
-            .bind(&filter.pattern)
-            .bind(filter.role.map(Role::as_str))
-            .bind(filter.status.map(UserStatus::as_str))
-            .bind(&filter.after)
-            .bind(filter.limit)
-            .fetch_all(&mut *self.0)
-            .await
+        let access = access(self, filter).await?;
+        let statement = users::users_statement(filter, dialect(), access);
+        let mut query = sqlx::query_as(&statement.sql).persistent(false);
+        for bind in statement.binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text),
+                Bind::Int(int) => query.bind(int),
+            };
+        }
+        query.fetch_all(&mut *self.0).await
     }
 
     async fn count_users(&mut self, filter: &UserFilter) -> Sql<i64> {
-        sqlx::query_scalar(users::COUNT_USERS)
-            .bind(&filter.pattern)
-            .bind(filter.role.map(Role::as_str))
-            .bind(filter.status.map(UserStatus::as_str))
-            .fetch_one(&mut *self.0)
-            .await
+        let statement = users::count_users_statement(filter, dialect());
+        let mut query = sqlx::query_scalar(&statement.sql).persistent(false);
+        for bind in statement.binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text),
+                Bind::Int(int) => query.bind(int),
+            };
+        }
+        query.fetch_one(&mut *self.0).await
+    }
+
+    async fn explain_users(&mut self, filter: &UserFilter) -> Sql<Vec<String>> {
+        let access = access(self, filter).await?;
+        let mut lines = vec![format!("page ({access:?}):")];
+        for statement in [
+            users::users_statement(filter, dialect(), access),
+            users::count_users_statement(filter, dialect()),
+        ] {
+            let sql = match dialect() {
+                Dialect::Sqlite => format!("explain query plan {}", statement.sql),
+                Dialect::Postgres => format!("explain (analyze, costs off) {}", statement.sql),
+            };
+            let mut query = sqlx::query(&sql).persistent(false);
+            for bind in statement.binds {
+                query = match bind {
+                    Bind::Text(text) => query.bind(text),
+                    Bind::Int(int) => query.bind(int),
+                };
+            }
+            for row in query.fetch_all(&mut *self.0).await? {
+                // SQLite: (id, parent, notused, detail); PostgreSQL: one text column.
+                let column = if dialect() == Dialect::Sqlite { 3 } else { 0 };
+                lines.push(format!("  {}", row.try_get::<String, _>(column)?));
+            }
+            lines.push("count:".to_owned());
+        }
+        lines.pop();
+        Ok(lines)
     }
 
     async fn count_active_admins(&mut self) -> Sql<i64> {
@@ -158,4 +195,33 @@ impl UserStore for Tx<Db> {
             .await?;
         Ok(())
     }
+}
+
+/// Which database `Db` is: the list's search differs between them.
+fn dialect() -> Dialect {
+    if <Db as sqlx::Database>::NAME == <sqlx::Sqlite as sqlx::Database>::NAME {
+        Dialect::Sqlite
+    } else {
+        Dialect::Postgres
+    }
+}
+
+/// How a page of `filter` reaches its rows: on SQLite, a search term with a trigram
+/// first asks the search index how many candidates it has (cheap: it stops past the
+/// limit), and sorts them only if there are few.
+async fn access(tx: &mut Tx<Db>, filter: &UserFilter) -> Sql<Access> {
+    let phrase = filter.search.as_ref().and_then(|s| s.phrase.as_ref());
+    let Some(phrase) = phrase.filter(|_| dialect() == Dialect::Sqlite) else {
+        return Ok(Access::Walk);
+    };
+    let candidates: i64 = sqlx::query_scalar(users::SEARCH_CANDIDATES)
+        .bind(phrase)
+        .bind(users::MOST_CANDIDATES_TO_SORT + 1)
+        .fetch_one(&mut *tx.0)
+        .await?;
+    Ok(if candidates > users::MOST_CANDIDATES_TO_SORT {
+        Access::Walk
+    } else {
+        Access::Candidates
+    })
 }

@@ -49,7 +49,7 @@ mod on_postgres {
 }
 
 pub(crate) use accounts::{AccountRow, AccountStore};
-pub(crate) use api_tokens::{ApiTokenRow, ApiTokenStore, ListedApiTokenRow};
+pub(crate) use api_tokens::{ApiTokenRow, ApiTokenStore, ListedApiTokenRow, TokenFilter};
 pub(crate) use audit::{AuditRow, AuditStore};
 pub use config::{DatabaseConfig, PostgresConfig, TlsMode};
 pub(crate) use data_steps::DataStepStore;
@@ -60,7 +60,7 @@ pub(crate) use pool::{transaction, Mode, Pool, Tx};
 pub(crate) use signing_keys::{SigningKeyRow, SigningKeyStore};
 pub use sqlite::SqliteLimits;
 pub(crate) use throttles::ThrottleStore;
-pub(crate) use users::{UserFilter, UserKeysRow, UserRow, UserStore};
+pub(crate) use users::{ProfileUpdate, UserFilter, UserKeysRow, UserRow, UserStore};
 
 /// What a statement returns: sqlx's error, mapped to the core's by `?` in the callers.
 type Sql<T> = std::result::Result<T, sqlx::Error>;

@@ -536,6 +536,8 @@ mod tests {
             created_at: now,
             created_by: None,
             updated_at: now,
+            version: 1,
+            last_sign_in_at: Some(now),
         }
     }
 

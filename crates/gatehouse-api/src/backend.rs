@@ -3,11 +3,12 @@
 //! credential given by the operation's `access`, then its arguments in order.
 
 use gatehouse_domain::{
-    AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, Credential,
-    InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
-    PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
-    PolicyReport, RolesChange, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
-    TokenQuery, UserQuery, UserView,
+    AccountCreated, AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange,
+    AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, Credential,
+    GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin,
+    NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset,
+    PasswordResetRequest, PlanInUse, PolicyReport, RolesChange, Settings, Setup, SetupDone, SignIn,
+    SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery, UserUpdate, UserView,
 };
 use secrecy::SecretString;
 use uuid::Uuid;

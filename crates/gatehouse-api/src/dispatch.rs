@@ -4,9 +4,10 @@
 //! argument types.
 
 use gatehouse_domain::{
-    AccountQuery, AuditQuery, Credential, ErrorCode, NewAccount, NewAdmin, NewApiToken, NewUser,
-    PasswordCandidate, PasswordChange, PasswordResetRequest, Problem, RolesChange, Settings, Setup,
-    SignIn, StatusChange, TokenQuery, UserQuery,
+    AccountQuery, AccountStatusChange, AccountUpdate, AllTokensQuery, AuditQuery, Credential,
+    ErrorCode, NewAccount, NewAdmin, NewApiToken, NewUser, PasswordCandidate, PasswordChange,
+    PasswordResetRequest, Problem, RolesChange, Settings, Setup, SignIn, StatusChange, TokenQuery,
+    UserQuery, UserUpdate,
 };
 use secrecy::SecretString;
 use serde_json::{Map, Value};

@@ -17,9 +17,45 @@ use crate::gatehouse::Gatehouse;
 use crate::password;
 use crate::secrets::OneTimeSecret;
 use crate::store::{
-    transaction, AccountRow, AccountStore, IdempotencyRow, IdempotencyStore, Mode, Store,
+    transaction, AccountRow, AccountStore, ApiTokenStore, IdempotencyRow, IdempotencyStore, Mode,
+    Store, TokenFilter, UserStore,
 };
 use crate::user::{self, Role, UserFields, UserStatus, UserView};
+
+/// Whether an account's users may sign in and use their tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Active,
+    /// Its users are refused as inactive users are, until it is reactivated.
+    Suspended,
+}
+
+impl AccountStatus {
+    pub const ALL: &'static [AccountStatus] = &[AccountStatus::Active, AccountStatus::Suspended];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::Suspended => "suspended",
+        }
+    }
+}
+
+/// A status as stored; one this version does not know is an error, never a guess.
+impl TryFrom<String> for AccountStatus {
+    type Error = String;
+
+    fn try_from(stored: String) -> std::result::Result<Self, Self::Error> {
+        AccountStatus::ALL
+            .iter()
+            .copied()
+            .find(|status| status.as_str() == stored)
+            .ok_or_else(|| format!("unknown account status {stored:?}"))
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -31,6 +67,7 @@ pub struct AccountView {
     pub metadata: serde_json::Value,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,
+    pub status: AccountStatus,
 }
 
 impl From<AccountRow> for AccountView {
@@ -42,8 +79,70 @@ impl From<AccountRow> for AccountView {
             metadata: row.metadata.0,
             created_at: row.created_at,
             created_by: row.created_by,
+            status: row.status,
         }
     }
+}
+
+/// An account with what an admin asks next: its members, their tokens, and how many
+/// of each a deletion would remove.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountDetail {
+    pub account: AccountView,
+    /// The first [`ACCOUNT_DETAIL_MEMBERS`] members, by username.
+    pub members: Vec<UserView>,
+    /// Every member, also those not listed.
+    pub member_count: u32,
+    /// The members' API tokens that still work, newest first (the first
+    /// [`ACCOUNT_DETAIL_MEMBERS`]).
+    pub api_tokens: Vec<ApiTokenView>,
+    pub live_api_token_count: u32,
+}
+
+/// How many members and tokens an account's detail lists at most.
+pub const ACCOUNT_DETAIL_MEMBERS: u32 = 200;
+
+/// "Edit account": each field left as it is when absent.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub plan: Option<String>,
+}
+
+/// "Suspend" or "reactivate" an account.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountStatusChange {
+    pub status: AccountStatus,
+}
+
+/// What deleting an account removed. The audit trail keeps its events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountDeleted {
+    pub id: Uuid,
+    pub name: String,
+    pub deleted_users: u32,
+    pub deleted_api_tokens: u32,
+}
+
+/// A plan some accounts have, and how many: what an account's plan is chosen from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanInUse {
+    pub plan: String,
+    pub accounts: u32,
 }
 
 /// "Create account": the account, its primary user, and the user's default API token.
@@ -280,6 +379,7 @@ impl Gatehouse {
                 metadata: Json(metadata.clone()),
                 created_at: now,
                 created_by: Some(caller.id),
+                status: AccountStatus::Active,
             };
             tx.insert_account(&account).await?;
             self.fail_point("create_account.account")?;
@@ -348,6 +448,189 @@ impl Gatehouse {
             Ok::<_, Error>(AccountView::from(
                 tx.account(id).await?.ok_or(Error::NotFound("account"))?,
             ))
+        })
+    }
+}
+
+impl Gatehouse {
+    /// An account with its members and their working tokens (admins only).
+    pub async fn get_account_detail(
+        &self,
+        credential: &Credential,
+        id: Uuid,
+    ) -> Result<AccountDetail> {
+        let now = self.now();
+        let limit = i64::from(ACCOUNT_DETAIL_MEMBERS);
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            let account = tx.account(id).await?.ok_or(Error::NotFound("account"))?;
+            let members = tx.users_of_account(id, limit).await?;
+            let counts = tx.account_counts(id, now).await?;
+            let tokens = tx
+                .api_tokens_matching(&TokenFilter {
+                    user_id: None,
+                    account_id: Some(id),
+                    state: Some("active"),
+                    now,
+                    limit,
+                    offset: 0,
+                })
+                .await?;
+            Ok::<_, Error>(AccountDetail {
+                account: AccountView::from(account),
+                members: members.into_iter().map(UserView::from).collect(),
+                member_count: u32::try_from(counts.members).unwrap_or(u32::MAX),
+                api_tokens: tokens
+                    .into_iter()
+                    .map(|row| ApiTokenView::new(row, now))
+                    .collect(),
+                live_api_token_count: u32::try_from(counts.live_api_tokens).unwrap_or(u32::MAX),
+            })
+        })
+    }
+
+    /// Renames an account or changes its plan (admins only).
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn update_account(
+        &self,
+        credential: &Credential,
+        id: Uuid,
+        update: AccountUpdate,
+    ) -> Result<AccountView> {
+        let mut errors = FieldErrors::default();
+        let name = match update.name.as_deref() {
+            Some(name) => errors.check("name", parse_account_name(name)).map(Some),
+            None => Some(None),
+        };
+        let plan = match update.plan.as_deref() {
+            Some(plan) => errors.check("plan", parse_plan(plan)).map(Some),
+            None => Some(None),
+        };
+        errors.finish()?;
+        let (name, plan) = (parsed(name), parsed(plan));
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            let caller = self.authorize_admin(tx, credential).await?;
+            let account = tx.account(id).await?.ok_or(Error::NotFound("account"))?;
+            let name = name.clone().unwrap_or_else(|| account.name.clone());
+            let plan = plan.clone().unwrap_or_else(|| account.plan.clone());
+            tx.rename_account(id, &name, &plan).await?;
+            let detail = serde_json::json!({
+                "from": { "name": account.name, "plan": account.plan },
+                "to": { "name": name, "plan": plan },
+            });
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                AuditAction::AccountUpdated,
+                ("account", Some(id.to_string())),
+                detail,
+            )
+            .await?;
+            Ok(AccountView::from(
+                tx.account(id).await?.ok_or(Error::NotFound("account"))?,
+            ))
+        })
+    }
+
+    /// Suspends or reactivates an account (admins only): a suspended account's users
+    /// cannot sign in or use their tokens. Not the caller's own account.
+    #[tracing::instrument(skip(self, credential), err(level = "info"))]
+    pub async fn set_account_status(
+        &self,
+        credential: &Credential,
+        id: Uuid,
+        change: AccountStatusChange,
+    ) -> Result<AccountView> {
+        let status = change.status;
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            tx.lock_admin_changes().await?;
+            let caller = self.authorize_admin(tx, credential).await?;
+            let account = tx.account(id).await?.ok_or(Error::NotFound("account"))?;
+            if account.id == caller.account_id && status != AccountStatus::Active {
+                return Err(Error::validation(
+                    "status",
+                    "own_account",
+                    "You cannot suspend the account you belong to.",
+                ));
+            }
+            tx.set_account_status(id, status).await?;
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                AuditAction::AccountStatusChanged,
+                ("account", Some(id.to_string())),
+                serde_json::json!({ "from": account.status.as_str(), "to": status.as_str() }),
+            )
+            .await?;
+            Ok(AccountView::from(
+                tx.account(id).await?.ok_or(Error::NotFound("account"))?,
+            ))
+        })
+    }
+
+    /// Deletes an account with its users and their API tokens (admins only); the
+    /// detail's counts say beforehand how many. Not the caller's own account (which
+    /// also keeps the last active admin: the caller is one).
+    #[tracing::instrument(skip(self, credential), err(level = "info"))]
+    pub async fn delete_account(
+        &self,
+        credential: &Credential,
+        id: Uuid,
+    ) -> Result<AccountDeleted> {
+        let now = self.now();
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            tx.lock_admin_changes().await?;
+            let caller = self.authorize_admin(tx, credential).await?;
+            let account = tx.account(id).await?.ok_or(Error::NotFound("account"))?;
+            if account.id == caller.account_id {
+                return Err(Error::validation(
+                    "id",
+                    "own_account",
+                    "You cannot delete the account you belong to.",
+                ));
+            }
+            let (users, tokens) = tx.delete_account(id).await?;
+            let deleted = AccountDeleted {
+                id,
+                name: account.name,
+                deleted_users: u32::try_from(users).unwrap_or(u32::MAX),
+                deleted_api_tokens: u32::try_from(tokens).unwrap_or(u32::MAX),
+            };
+            audit::record(
+                tx,
+                now,
+                Some(caller.id),
+                AuditAction::AccountDeleted,
+                ("account", Some(id.to_string())),
+                serde_json::json!({
+                    "name": deleted.name,
+                    "deleted_users": deleted.deleted_users,
+                    "deleted_api_tokens": deleted.deleted_api_tokens,
+                }),
+            )
+            .await?;
+            Ok(deleted)
+        })
+    }
+
+    /// The plans accounts have, with how many accounts have each (admins only).
+    pub async fn list_plans(&self, credential: &Credential) -> Result<crate::List<PlanInUse>> {
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            let plans = tx.plans_in_use().await?;
+            Ok::<_, Error>(crate::List {
+                items: plans
+                    .into_iter()
+                    .map(|(plan, accounts)| PlanInUse {
+                        plan,
+                        accounts: u32::try_from(accounts).unwrap_or(u32::MAX),
+                    })
+                    .collect(),
+            })
         })
     }
 }

@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::access_token::{self, IssuedAccessToken};
+use crate::account::AccountStatus;
 use crate::api_token;
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
@@ -114,6 +115,15 @@ pub struct PasswordChange {
     pub new_password: SecretString,
 }
 
+/// Whether the user's account is active: a suspended account's users are refused as
+/// inactive users are.
+async fn account_is_active(tx: &mut impl Store, user: &UserRow) -> Result<bool> {
+    Ok(tx
+        .account(user.account_id)
+        .await?
+        .is_some_and(|account| account.status == AccountStatus::Active))
+}
+
 impl Gatehouse {
     /// Signs in with username or email and password, returning an access token.
     ///
@@ -150,15 +160,19 @@ impl Gatehouse {
 
         let source = SourceKey::of(source);
         let now = self.now();
-        let (instance, user, refused) = transaction!(self.pool(), Mode::Read, |tx| async {
-            let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
-            let user = tx.user_by_login(&login).await?;
-            let refused = match &user {
-                Some(user) => throttle::refusal(tx, user, &source, now).await?,
-                None => None,
-            };
-            Ok::<_, Error>((instance, user, refused))
-        })?;
+        let (instance, user, refused, account_active) =
+            transaction!(self.pool(), Mode::Read, |tx| async {
+                let instance = tx.instance().await?.ok_or(Error::NotInitialized)?;
+                let user = tx.user_by_login(&login).await?;
+                let (refused, account_active) = match &user {
+                    Some(user) => (
+                        throttle::refusal(tx, user, &source, now).await?,
+                        account_is_active(tx, user).await?,
+                    ),
+                    None => (None, false),
+                };
+                Ok::<_, Error>((instance, user, refused, account_active))
+            })?;
         let settings = &instance.settings.0;
         // A refused source's password is not checked, but the dummy hash costs the
         // same as a real check: the answer and its timing are those of a wrong one.
@@ -195,7 +209,9 @@ impl Gatehouse {
             // Only after the password is verified, and answered like a wrong one: an
             // inactive user's status is no password oracle. A right password is no
             // guess, so it does not count toward the throttle.
-            None if user.status != UserStatus::Active => Some(SignInFailure::Inactive),
+            None if user.status != UserStatus::Active || !account_active => {
+                Some(SignInFailure::Inactive)
+            }
             None => None,
         };
         if let Some(failure) = failure {
@@ -239,6 +255,7 @@ impl Gatehouse {
                 return Err(Error::InvalidCredentials);
             }
             throttle::record_success(tx, user.id, &source).await?;
+            tx.record_sign_in(user.id, now).await?;
             audit::record(
                 tx,
                 now,
@@ -253,6 +270,7 @@ impl Gatehouse {
         let user = UserRow {
             failed_sign_ins: 0,
             locked_until: None,
+            last_sign_in_at: Some(now),
             ..user
         };
         Ok(SignedIn {
@@ -287,7 +305,7 @@ impl Gatehouse {
         if session_generation.is_some_and(|sgen| sgen != user.session_generation) {
             return Err(Error::Unauthenticated);
         }
-        if user.status != UserStatus::Active {
+        if user.status != UserStatus::Active || !account_is_active(tx, &user).await? {
             return Err(Error::Forbidden);
         }
         Ok(user)

@@ -41,6 +41,10 @@ pub enum Error {
     NotFound(&'static str),
     #[error("This idempotency key was already used for a different request.")]
     IdempotencyKeyReused,
+    /// An edit was made from a version of the record that someone changed since
+    /// (optimistic concurrency): nothing was saved.
+    #[error("Someone else changed this {0} since you opened it: nothing was saved. Reload to see their changes.")]
+    StaleVersion(&'static str),
     #[error(transparent)]
     SecretStore(#[from] SecretStoreError),
     /// Too many attempts from this source or at this user: wait and try again.
@@ -75,6 +79,8 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     NotFound,
     IdempotencyKeyReused,
+    /// The edit was made from an outdated version of the record (409): reload.
+    StaleVersion,
     KeychainUnavailable,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -105,6 +111,7 @@ impl ErrorCode {
         ErrorCode::PasswordChangeRequired,
         ErrorCode::NotFound,
         ErrorCode::IdempotencyKeyReused,
+        ErrorCode::StaleVersion,
         ErrorCode::KeychainUnavailable,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
@@ -130,6 +137,7 @@ impl ErrorCode {
             ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::NotFound => "not_found",
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::StaleVersion => "stale_version",
             ErrorCode::KeychainUnavailable => "keychain_unavailable",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -154,9 +162,10 @@ impl ErrorCode {
                 403
             }
             ErrorCode::NotFound => 404,
-            ErrorCode::Conflict | ErrorCode::NotInitialized | ErrorCode::IdempotencyKeyReused => {
-                409
-            }
+            ErrorCode::Conflict
+            | ErrorCode::NotInitialized
+            | ErrorCode::IdempotencyKeyReused
+            | ErrorCode::StaleVersion => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed => 422,
@@ -183,6 +192,7 @@ impl ErrorCode {
             ErrorCode::PasswordChangeRequired => "Password change required",
             ErrorCode::NotFound => "Not found",
             ErrorCode::IdempotencyKeyReused => "Idempotency key reused",
+            ErrorCode::StaleVersion => "Changed meanwhile",
             ErrorCode::KeychainUnavailable => "Keychain unavailable",
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",
@@ -251,6 +261,7 @@ impl Error {
             Error::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Error::StaleVersion(_) => ErrorCode::StaleVersion,
             Error::SecretStore(_) => ErrorCode::KeychainUnavailable,
             Error::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             Error::Unavailable { .. } => ErrorCode::Unavailable,

@@ -401,6 +401,7 @@ impl Gatehouse {
                 metadata: Json(serde_json::json!({})),
                 created_at: now,
                 created_by: Some(admin_id),
+                status: crate::account::AccountStatus::Active,
             };
             tx.insert_account(&account).await?;
             let mut admin = admin;

@@ -31,8 +31,13 @@ pub mod user;
 pub mod username;
 
 pub use access_token::{IssuedAccessToken, Jwk, Jwks};
-pub use account::{AccountCreated, AccountQuery, AccountView, NewAccount};
-pub use api_token::{ApiTokenView, IssuedApiToken, NewApiToken, TokenQuery, TokenState};
+pub use account::{
+    AccountCreated, AccountDeleted, AccountDetail, AccountQuery, AccountStatus,
+    AccountStatusChange, AccountUpdate, AccountView, NewAccount, PlanInUse,
+};
+pub use api_token::{
+    AllTokensQuery, ApiTokenView, IssuedApiToken, NewApiToken, TokenQuery, TokenState,
+};
 pub use audit::{AuditEvent, AuditQuery};
 pub use auth::{Credential, PasswordChange, SignIn, SignedIn};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -51,8 +56,8 @@ pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreErro
 pub use sign_in_throttle::SignInSource;
 pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};
 pub use user::{
-    List, NewAdmin, NewUser, Page, PasswordReset, PasswordResetRequest, Role, RolesChange,
-    StatusChange, UserQuery, UserStatus, UserView,
+    GeneratedPassword, List, NewAdmin, NewUser, Page, PasswordReset, PasswordResetRequest, Role,
+    RolesChange, StatusChange, UserDeleted, UserQuery, UserStatus, UserUpdate, UserView,
 };
 pub use username::Username;
 

@@ -194,6 +194,27 @@ macro_rules! backend_operations {
                 window: backend,
             }
 
+            /// Edit a user's username, email, names, business role or preferences
+            /// (admins), from the `version` the admin saw: a user changed since is
+            /// refused with `stale_version`, and nothing is saved.
+            update_user {
+                access: caller,
+                args: { path id: Uuid, body update: UserUpdate },
+                output: UserView,
+                http: patch "/api/v1/users/{id}" tag "users" [],
+                window: backend,
+            }
+
+            /// Delete a user with their API tokens; their sessions end (admins). Not
+            /// oneself, never the last active admin; the audit trail keeps their events.
+            delete_user {
+                access: caller,
+                args: { path id: Uuid },
+                output: UserDeleted,
+                http: delete "/api/v1/users/{id}" tag "users" [],
+                window: backend,
+            }
+
             /// Change a user's status: active, pending, suspended, deactivated (admins).
             /// Not one's own, and never leaving no active admin.
             set_user_status {
@@ -254,6 +275,55 @@ macro_rules! backend_operations {
                 window: backend,
             }
 
+            /// One account with its members and their working API tokens, and how many
+            /// of each a deletion would remove (admins).
+            get_account_detail {
+                access: caller,
+                args: { path id: Uuid },
+                output: AccountDetail,
+                http: get "/api/v1/accounts/{id}/detail" tag "accounts" [],
+                window: backend,
+            }
+
+            /// Rename an account or change its plan (admins).
+            update_account {
+                access: caller,
+                args: { path id: Uuid, body update: AccountUpdate },
+                output: AccountView,
+                http: patch "/api/v1/accounts/{id}" tag "accounts" [],
+                window: backend,
+            }
+
+            /// Suspend or reactivate an account: a suspended account's users cannot
+            /// sign in or use their tokens (admins). Not one's own account.
+            set_account_status {
+                access: caller,
+                args: { path id: Uuid, body change: AccountStatusChange },
+                output: AccountView,
+                http: put "/api/v1/accounts/{id}/status" tag "accounts" [],
+                window: backend,
+            }
+
+            /// Delete an account with its users and their API tokens (admins). Not
+            /// one's own account; the audit trail keeps its events.
+            delete_account {
+                access: caller,
+                args: { path id: Uuid },
+                output: AccountDeleted,
+                http: delete "/api/v1/accounts/{id}" tag "accounts" [],
+                window: backend,
+            }
+
+            /// The plans accounts have, with how many accounts have each: what an
+            /// account's plan is chosen from (admins).
+            list_plans {
+                access: caller,
+                args: {},
+                output: List<PlanInUse>,
+                http: get "/api/v1/plans" tag "accounts" [],
+                window: backend,
+            }
+
             /// Create an account with its primary user and default API token, atomically
             /// (seed 001; admins). A retry with the same `Idempotency-Key` returns the first
             /// result (200, `replayed: true`, without the token secret).
@@ -289,6 +359,16 @@ macro_rules! backend_operations {
                 window: backend,
             }
 
+            /// Every user's API tokens, newest first, filtered by owner, account and
+            /// state; only working ones unless asked for (admins). Never their secrets.
+            list_all_api_tokens {
+                access: caller,
+                args: { query query: AllTokensQuery },
+                output: Page<ApiTokenView>,
+                http: get "/api/v1/admin/tokens" tag "tokens" [],
+                window: backend,
+            }
+
             /// Revoke an API token. Revoking twice is harmless.
             revoke_api_token {
                 access: caller,
@@ -319,6 +399,16 @@ macro_rules! backend_operations {
                 output: PolicyReport,
                 http: post "/api/v1/password-policy/evaluate" tag "password policy" [custom],
                 window: local,
+            }
+
+            /// A random password that passes the policy in force, for a form to fill
+            /// in (admins). Nothing is stored.
+            generate_password {
+                access: caller,
+                args: {},
+                output: GeneratedPassword,
+                http: post "/api/v1/password-policy/generate" tag "password policy" [],
+                window: backend,
             }
 
             /// The public keys that verify Gatehouse's access tokens (RFC 7517 JWKS,

@@ -12,10 +12,11 @@ use axum::routing::{on, MethodFilter};
 use axum::{Json, Router};
 use gatehouse_api::catalog::Flag;
 use gatehouse_domain::{
-    AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, InstanceStatus,
+    AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange, AccountUpdate, AccountView,
+    AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, GeneratedPassword, InstanceStatus,
     IssuedApiToken, List, NewAdmin, NewApiToken, NewUser, Page, PasswordChange, PasswordPolicy,
-    PasswordReset, PasswordResetRequest, RolesChange, Settings, SignedIn, StatusChange, TokenQuery,
-    UserQuery, UserView,
+    PasswordReset, PasswordResetRequest, PlanInUse, RolesChange, Settings, SignedIn, StatusChange,
+    TokenQuery, UserDeleted, UserQuery, UserUpdate, UserView,
 };
 use serde::Serialize;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};

@@ -30,7 +30,8 @@ function makeUser(over: Partial<UserView>): UserView {
   return {
     id: id("usr"), account_id: "acc_1", username: "user", email: "user@acme.test", first_name: null, last_name: null,
     business_role: null, roles: ["viewer"], status: "active", is_active: true, email_confirmed_at: null, preferences: {},
-    must_change_password: false, failed_sign_ins: 0, locked_until: null, created_at: now(), created_by: null, updated_at: now(), ...over,
+    must_change_password: false, failed_sign_ins: 0, locked_until: null, created_at: now(), created_by: null, updated_at: now(),
+    version: 1, last_sign_in_at: null, ...over,
   };
 }
 
@@ -44,7 +45,7 @@ export function installMockShell(scenario: string): void {
     { name: "Staging", host: "db.staging.internal", port: 5432, database: "gatehouse", username: "gatehouse", tls: "verify-full", save_password: true, has_saved_password: true },
   ];
 
-  const org = { id: "acc_1", name: "Acme Corporation", plan: "standard", metadata: {}, created_at: "2026-03-02T09:14:00Z", created_by: null };
+  const org: AccountView = { id: "acc_1", name: "Acme Corporation", plan: "standard", metadata: {}, created_at: "2026-03-02T09:14:00Z", created_by: null, status: "active" };
   if (scenario !== "fresh") {
     state.connection = { kind: "local", label: "Local database", detail: "~/.local/share/gatehouse/gatehouse.db" };
     state.instance = { initialized: true, instance_id: "ins_1", organization: org.name, created_at: org.created_at };
@@ -161,7 +162,57 @@ export function installMockShell(scenario: string): void {
       const token: ApiTokenView = { id: id("tok"), name: r.token_name ?? "Default", prefix: "gth_K2pQ", user_id: user.id, owner_username: user.username, account_id: account.id, created_at: now(), created_by: state.session?.user.id ?? null, created_by_username: state.session?.user.username ?? null, expires_at: new Date(Date.now() + 90 * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };
       return { account, user, initial_token: token, initial_token_secret: secret("gth"), replayed: false };
     },
-    list_api_tokens: () => ({ items: tokens }),
+    list_api_tokens: (a) => {
+      const q = a.query as { user_id: string | null };
+      return { items: tokens.filter((t) => t.user_id === (q.user_id ?? state.session?.user.id)) };
+    },
+    list_all_api_tokens: (a) => {
+      const q = a.query as { account_id: string | null; state: string | null; any_state: boolean | null };
+      const items = tokens.filter((t) => (!q.account_id || t.account_id === q.account_id) && (q.any_state || t.state === (q.state ?? "active")));
+      return { items, total: items.length, next_cursor: null };
+    },
+    update_user: (a) => {
+      const u = users.find((x) => x.id === a.id)!;
+      const r = a.update as { version: number; username: string | null; email: string | null; first_name: string | null; last_name: string | null; business_role: string | null };
+      if (r.version !== u.version) throw problem(409, "stale_version", "Changed meanwhile", "Someone else changed this user since you opened it: nothing was saved. Reload to see their changes.");
+      const blank = (v: string | null, old: string | null) => (v === null ? old : v.trim() === "" ? null : v.trim());
+      Object.assign(u, { username: r.username ?? u.username, email: blank(r.email, u.email), first_name: blank(r.first_name, u.first_name), last_name: blank(r.last_name, u.last_name), business_role: blank(r.business_role, u.business_role), version: u.version + 1, updated_at: now() });
+      return u;
+    },
+    delete_user: (a) => {
+      const i = users.findIndex((x) => x.id === a.id);
+      const [u] = users.splice(i, 1);
+      return { id: u!.id, username: u!.username, deleted_api_tokens: 0 };
+    },
+    generate_password: () => ({ password: "Tq7!kPm-4xWd9#hJ2rVa" }),
+    get_account: (a) => accounts.find((x) => x.id === a.id) ?? (() => { throw problem(404, "not_found", "Not found", "There is no such account."); })(),
+    get_account_detail: (a) => {
+      const account = accounts.find((x) => x.id === a.id)!;
+      const members = users.filter((u) => u.account_id === account.id);
+      const live = tokens.filter((t) => t.account_id === account.id && t.state === "active");
+      return { account, members: members.slice(0, 200), member_count: members.length, api_tokens: live, live_api_token_count: live.length };
+    },
+    list_plans: () => {
+      const plans = [...new Set(accounts.map((x) => x.plan))].sort();
+      return { items: plans.map((plan) => ({ plan, accounts: accounts.filter((x) => x.plan === plan).length })) };
+    },
+    update_account: (a) => {
+      const account = accounts.find((x) => x.id === a.id)!;
+      const r = a.update as { name: string | null; plan: string | null };
+      Object.assign(account, { name: r.name?.trim() ?? account.name, plan: r.plan ?? account.plan });
+      return account;
+    },
+    set_account_status: (a) => {
+      const account = accounts.find((x) => x.id === a.id)!;
+      account.status = (a.change as { status: AccountView["status"] }).status;
+      return account;
+    },
+    delete_account: (a) => {
+      const i = accounts.findIndex((x) => x.id === a.id);
+      const [account] = accounts.splice(i, 1);
+      const gone = users.filter((u) => u.account_id === account!.id).length;
+      return { id: account!.id, name: account!.name, deleted_users: gone, deleted_api_tokens: 0 };
+    },
     create_api_token: (a) => {
       const r = a.request as { name: string; expires_in_days: number | null; never_expires: boolean };
       const t: ApiTokenView = { id: id("tok"), name: r.name, prefix: "gth_P0w3", user_id: state.session!.user.id, owner_username: state.session!.user.username, account_id: "acc_1", created_at: now(), created_by: state.session!.user.id, created_by_username: state.session!.user.username, expires_at: r.never_expires ? null : new Date(Date.now() + (r.expires_in_days ?? settings.api_token_days) * 864e5).toISOString(), last_used_at: null, revoked_at: null, state: "active" };

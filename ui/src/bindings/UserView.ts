@@ -19,4 +19,14 @@ failed_sign_ins: number,
  * Set when 100 failures in a row lock the username for every network source
  * (docs/decisions/0002-sign-in-throttle.md); admins can lift it.
  */
-locked_until: string | null, created_at: string, created_by: string | null, updated_at: string, };
+locked_until: string | null, created_at: string, created_by: string | null, updated_at: string, 
+/**
+ * Send it back with an edit ([`UserUpdate::version`]): every admin change of the
+ * user (profile, status, roles) adds one, and an edit of an older version is
+ * refused with `stale_version`.
+ */
+version: number, 
+/**
+ * The last successful sign-in; absent if never (or not since this was recorded).
+ */
+last_sign_in_at: string | null, };

@@ -11,6 +11,7 @@ import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName, newKey, orNull } from "../lib/format";
 import { passwordReady } from "../lib/password";
 import { Form } from "../components/Form";
+import { AccountDetailScreen } from "./AccountDetail";
 
 const PAGE_SIZE = 25;
 
@@ -19,8 +20,23 @@ export function AccountsScreen() {
   const [offset, setOffset] = useState(0);
   const [created, setCreated] = useState<AccountCreated | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
-  useFocusLanding(creating ? "new" : "list");
-  const { data: page, problem, reload } = useLoad(() => api.listAccounts({ limit: PAGE_SIZE, offset }), [offset], { enabled: !creating });
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  useFocusLanding(creating ? "new" : openId ? `account-${openId}` : "list");
+  const { data: page, problem, reload } = useLoad(() => api.listAccounts({ limit: PAGE_SIZE, offset }), [offset], { enabled: !creating && openId === null });
+
+  if (openId !== null) {
+    return (
+      <AccountDetailScreen
+        id={openId}
+        onBack={() => {
+          setFlash(null);
+          setOpenId(null);
+        }}
+        onDeleted={setFlash}
+      />
+    );
+  }
 
   if (creating) {
     return (
@@ -68,6 +84,11 @@ export function AccountsScreen() {
           )}
         </div>
       )}
+      {flash && (
+        <p className="notice ok" role="status" data-testid="accounts-flash">
+          {flash}
+        </p>
+      )}
       <FormError problem={problem} />
       {page === null && !problem && (
         <p className="muted" role="status">
@@ -82,20 +103,37 @@ export function AccountsScreen() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Plan</th>
+                  <th scope="col">Status</th>
                   <th scope="col">Created</th>
                 </tr>
               </thead>
               <tbody>
                 {items.map((a) => (
                   <tr key={a.id} data-testid="account-row">
-                    <td>{a.name}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="link"
+                        data-testid="open-account"
+                        onClick={() => {
+                          setCreated(null);
+                          setFlash(null);
+                          setOpenId(a.id);
+                        }}
+                      >
+                        {a.name}
+                      </button>
+                    </td>
                     <td>{a.plan}</td>
+                    <td>
+                      <span className={`badge status-${a.status}`}>{a.status}</span>
+                    </td>
                     <td className="nowrap">{formatDateTime(a.created_at)}</td>
                   </tr>
                 ))}
                 {items.length === 0 && (
                   <tr>
-                    <td colSpan={3} className="empty">
+                    <td colSpan={4} className="empty">
                       No accounts yet.
                     </td>
                   </tr>

@@ -111,8 +111,8 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
             required={emailNeeded}
             hint={emailNeeded ? undefined : "Without one, the user signs in by username. Admins need one."}
           />
-          <Field label="First name" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="user-first-name" error={errs.first_name} autoComplete="off" />
-          <Field label="Last name" value={lastName} onChange={onEdit("last_name", setLastName)} testId="user-last-name" error={errs.last_name} autoComplete="off" />
+          <Field label="First name (optional)" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="user-first-name" error={errs.first_name} autoComplete="off" />
+          <Field label="Last name (optional)" value={lastName} onChange={onEdit("last_name", setLastName)} testId="user-last-name" error={errs.last_name} autoComplete="off" />
           {!admin && (
             <>
               <Field label="Business role (optional)" value={businessRole} onChange={onEdit("business_role", setBusinessRole)} testId="user-business-role" error={errs.business_role} />
@@ -134,7 +134,15 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
             {errs.roles && <p className="field-error">{errs.roles}</p>}
           </fieldset>
         )}
-        <PasswordField label="Password" value={password} onChange={onEdit("password", setPassword)} report={report} testId="user-password" error={errs.password} />
+        <PasswordField
+          label="Password"
+          value={password}
+          onChange={onEdit("password", setPassword)}
+          report={report}
+          testId="user-password"
+          error={errs.password}
+          generate={async () => (await run(() => api.generatePassword()))?.password ?? null}
+        />
         {unplaced.map((x) => (
           <p key={x.field + x.code} className="field-error">
             {x.field}: {x.message}

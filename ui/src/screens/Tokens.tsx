@@ -10,6 +10,8 @@ import { useLoad } from "../hooks/useLoad";
 import { useSubmit } from "../hooks/useSubmit";
 import { formatDate, formatDateTime } from "../lib/format";
 import { Form } from "../components/Form";
+import { useApp } from "../lib/app";
+import { AllTokens } from "./AllTokens";
 
 /** The instance's lifetime limit: days, `null` for none, `undefined` while unknown (the core judges). */
 type Limit = number | null | undefined;
@@ -21,6 +23,8 @@ function createdByOther(t: ApiTokenView): string | null {
 }
 
 export function TokensScreen() {
+  const { session } = useApp();
+  const admin = session?.user.roles.includes("admin") ?? false;
   const list = useLoad(() => api.listApiTokens({ user_id: null }).then((t) => t.items), []);
   // Only to offer what the core will accept; without it the core still judges.
   const limits = useLoad(() => api.getSettings(), []);
@@ -111,6 +115,7 @@ export function TokensScreen() {
           </table>
         </div>
       )}
+      {admin && <AllTokens />}
       {creating && (
         <NewTokenDialog
           limit={limit}

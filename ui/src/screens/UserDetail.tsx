@@ -16,17 +16,26 @@ import { useApp } from "../lib/app";
 import { formatDateTime, fullName } from "../lib/format";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { Form } from "../components/Form";
+import { Field } from "../components/Field";
+import { badgeOf } from "../lib/users";
+import type { ApiTokenView } from "../bindings/ApiTokenView";
+import { UserProfileEditor } from "./UserProfile";
 
 
 type Pending =
   | { kind: "status"; status: UserStatus; label: string }
   | { kind: "reset" }
+  | { kind: "delete" }
+  | { kind: "revoke"; token: ApiTokenView }
   | null;
 
-export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
+export function UserDetail({ id, onBack, onDeleted }: { id: string; onBack: () => void; onDeleted?: (username: string) => void }) {
   const { session } = useApp();
   const [roles, setRoles] = useState<Role[]>([]);
-  const { data: user, setData: setUser, problem: loadProblem } = useLoad(() => api.getUser(id), [id], { onLoad: (u) => setRoles(u.roles) });
+  const [editing, setEditing] = useState(false);
+  const { data: user, setData: setUser, problem: loadProblem, reload } = useLoad(() => api.getUser(id), [id], { onLoad: (u) => setRoles(u.roles) });
+  const account = useLoad(() => api.getAccount(user?.account_id ?? ""), [user?.account_id], { enabled: user !== null });
+  const tokens = useLoad(() => api.listApiTokens({ user_id: id }).then((t) => t.items), [id]);
   const action = useSubmit();
   // The reset dialog's own submission: its problem shows in the dialog.
   const resetting = useSubmit();
@@ -65,7 +74,26 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
     setPending({ kind: "reset" });
   }
 
+  async function revoke(token: ApiTokenView) {
+    setFlash(null);
+    const updated = await action.run(() => api.revokeApiToken(token.id));
+    setPending(null);
+    if (!updated) return;
+    tokens.setData((cur) => cur?.map((t) => (t.id === updated.id ? updated : t)) ?? null);
+    setFlash(`Token "${updated.name}" revoked.`);
+  }
+
+  async function remove() {
+    const deleted = await action.run(() => api.deleteUser(id));
+    setPending(null);
+    if (!deleted) return;
+    // Back first: going back clears the list's notice, which then tells of the deletion.
+    onBack();
+    onDeleted?.(deleted.username);
+  }
+
   const self = session?.user.id === id;
+  const badge = user ? badgeOf(user) : null;
   const onRoles = action.onEdit("roles", setRoles);
   const rolesChanged = user !== null && [...roles].sort().join() !== [...user.roles].sort().join();
 
@@ -78,7 +106,11 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
           </button>
           <h1 id="user-h">{user ? user.username : "User"}</h1>
         </div>
-        {user && <span className={`badge big status-${user.status}`}>{user.status}</span>}
+        {badge && (
+          <span className={`badge big ${badge.className}`} data-testid="user-badge">
+            {badge.label}
+          </span>
+        )}
       </header>
       <FormError problem={problem} />
       {flash && (
@@ -93,8 +125,28 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
       )}
       {user && (
         <div className="detail-grid">
+          {editing ? (
+            <UserProfileEditor
+              user={user}
+              onCancel={() => setEditing(false)}
+              onReload={() => {
+                setEditing(false);
+                reload();
+              }}
+              onSaved={(u) => {
+                setUser(u);
+                setEditing(false);
+                setFlash("Profile saved.");
+              }}
+            />
+          ) : (
           <div className="card">
-            <h2>Profile</h2>
+            <div className="card-head">
+              <h2>Profile</h2>
+              <button type="button" onClick={() => { setFlash(null); setEditing(true); }} disabled={busy} data-testid="user-edit">
+                Edit
+              </button>
+            </div>
             <dl className="facts">
               <dt>Name</dt>
               <dd>{fullName(user) || "—"}</dd>
@@ -120,8 +172,13 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <dd data-testid="locked-until">{user.locked_until ? formatDateTime(user.locked_until) : "Not locked"}</dd>
               <dt>Password</dt>
               <dd>{user.must_change_password ? "Temporary: must be changed at next sign-in" : "Set by the user"}</dd>
+              <dt>Last sign-in</dt>
+              <dd data-testid="last-sign-in">{user.last_sign_in_at ? formatDateTime(user.last_sign_in_at) : "Never"}</dd>
+              <dt>Account</dt>
+              <dd data-testid="user-account">{account.data ? `${account.data.name} (${account.data.plan})` : "…"}</dd>
             </dl>
           </div>
+          )}
           <div className="stack">
             <div className="card">
               <h2>Status</h2>
@@ -178,6 +235,39 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
                 Reset to a temporary password
               </button>
             </div>
+            <div className="card" aria-labelledby="user-tokens-h">
+              <h2 id="user-tokens-h">API tokens</h2>
+              {tokens.data === null ? (
+                <p className="muted small">{tokens.problem ? "The tokens could not be loaded." : "Loading…"}</p>
+              ) : tokens.data.filter((t) => t.state === "active").length === 0 ? (
+                <p className="muted small" data-testid="user-no-tokens">No working API tokens.</p>
+              ) : (
+                <ul className="plain-list" data-testid="user-tokens">
+                  {tokens.data
+                    .filter((t) => t.state === "active")
+                    .map((t) => (
+                      <li key={t.id} data-testid="user-token">
+                        <span>
+                          {t.name} <code>{t.prefix}…</code>
+                          <span className="small muted block">{t.expires_at ? `Expires ${formatDateTime(t.expires_at)}` : "Never expires"}</span>
+                        </span>
+                        <button type="button" className="danger-outline small-btn" disabled={busy} onClick={() => setPending({ kind: "revoke", token: t })} data-testid="user-token-revoke" aria-label={`Revoke ${t.name}`}>
+                          Revoke
+                        </button>
+                      </li>
+                    ))}
+                </ul>
+              )}
+            </div>
+            <div className="card">
+              <h2>Delete</h2>
+              <p className="small muted">
+                {self ? "You cannot delete yourself; another admin can." : "Removes the user and their API tokens; their sessions end. The audit trail keeps their events."}
+              </p>
+              <button type="button" className="danger-outline" disabled={busy || self} onClick={() => setPending({ kind: "delete" })} data-testid="user-delete">
+                Delete user
+              </button>
+            </div>
           </div>
         </div>
       )}
@@ -197,6 +287,21 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
           </p>
         </ConfirmDialog>
       )}
+      {pending?.kind === "delete" && user && (
+        <DeleteUserDialog username={user.username} busy={busy} onCancel={() => setPending(null)} onConfirm={() => void remove()} />
+      )}
+      {pending?.kind === "revoke" && (
+        <ConfirmDialog
+          title={`Revoke the token "${pending.token.name}"?`}
+          confirmLabel="Revoke"
+          danger
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void revoke(pending.token)}
+        >
+          <p>Scripts using it stop working at once. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
       {pending?.kind === "reset" && user && (
         <ResetPasswordDialog user={user} submit={resetting} onCancel={() => setPending(null)} onReset={reset} />
       )}
@@ -209,6 +314,33 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
         </SecretDialog>
       )}
     </section>
+  );
+}
+
+/** Deleting asks for the username, typed: a slip of the mouse deletes nobody. */
+export function DeleteUserDialog({ username, busy, onCancel, onConfirm }: { username: string; busy: boolean; onCancel: () => void; onConfirm: () => void }) {
+  const [typed, setTyped] = useState("");
+  const matches = typed.trim() === username;
+  return (
+    <Dialog title={`Delete ${username}?`} onEscape={onCancel}>
+      <Form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (matches && !busy) onConfirm();
+        }}
+      >
+        <p>The user and their API tokens are removed and their sessions end. This cannot be undone; the audit trail keeps their events.</p>
+        <Field label={`Type ${username} to confirm`} value={typed} onChange={setTyped} testId="delete-confirm-username" autoComplete="off" spellCheck={false} data-autofocus />
+        <div className="actions">
+          <button type="button" onClick={onCancel} data-testid="confirm-cancel">
+            Cancel
+          </button>
+          <button type="submit" className="danger" disabled={!matches || busy} data-testid="confirm-ok">
+            Delete user
+          </button>
+        </div>
+      </Form>
+    </Dialog>
   );
 }
 

@@ -9,6 +9,7 @@ import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName } from "../lib/format";
 import { NewUserForm } from "./NewUser";
 import { UserDetail } from "./UserDetail";
+import { badgeOf } from "../lib/users";
 
 const PAGE_SIZE = 25;
 /** How long "User X created." stays when the admin does nothing else. */
@@ -77,6 +78,7 @@ export function UsersScreen() {
     return (
       <UserDetail
         id={view.id}
+        onDeleted={(username) => setFlash(`User ${username} deleted.`)}
         onBack={() => {
           reload();
           go({ kind: "list" });
@@ -192,13 +194,12 @@ export function UsersScreen() {
                   >
                     {u.username}
                   </button>
-                  {u.locked_until && <span className="badge warn"> locked</span>}
                 </td>
                 <td className="name-cell">{fullName(u)}</td>
                 <td>{u.email ?? <span className="muted">no email</span>}</td>
                 <td>{u.roles.join(", ")}</td>
                 <td>
-                  <span className={`badge status-${u.status}`}>{u.status}</span>
+                  <span className={`badge ${badgeOf(u).className}`}>{badgeOf(u).label}</span>
                 </td>
                 <td className="nowrap">{formatDateTime(u.created_at)}</td>
               </tr>

@@ -53,6 +53,8 @@ export function user(over: Partial<UserView> = {}): UserView {
     created_at: "2026-01-01T00:00:00Z",
     created_by: null,
     updated_at: "2026-01-01T00:00:00Z",
+    version: 1,
+    last_sign_in_at: null,
     ...over,
   };
 }

@@ -23,7 +23,7 @@ use crate::secrets::OneTimeSecret;
 use crate::sign_in_throttle::{self as throttle, SourceKey};
 use crate::store::{
     transaction, ApiTokenRow, ApiTokenStore, InstanceStore, ListedApiTokenRow, Mode, Store,
-    UserStore,
+    TokenFilter, UserStore,
 };
 use crate::user::Role;
 
@@ -53,6 +53,14 @@ pub enum TokenState {
 impl TokenState {
     pub const ALL: &'static [TokenState] =
         &[TokenState::Active, TokenState::Expired, TokenState::Revoked];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenState::Active => "active",
+            TokenState::Expired => "expired",
+            TokenState::Revoked => "revoked",
+        }
+    }
 }
 
 /// An API token as listed: never its secret.
@@ -79,7 +87,7 @@ pub struct ApiTokenView {
 }
 
 impl ApiTokenView {
-    fn new(listed: ListedApiTokenRow, now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(listed: ListedApiTokenRow, now: DateTime<Utc>) -> Self {
         let row = listed.token;
         let state = if row.revoked_at.is_some() {
             TokenState::Revoked
@@ -153,6 +161,34 @@ pub struct TokenQuery {
     /// Whose tokens (admins only); the caller's when absent.
     #[serde(default)]
     pub user_id: Option<Uuid>,
+}
+
+/// Admins' list of every token: filters and a page. Revoked and expired tokens are
+/// left out unless asked for (`state`, or `any_state`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct AllTokensQuery {
+    /// Only this user's tokens.
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+    /// Only the tokens of this account's users.
+    #[serde(default)]
+    pub account_id: Option<Uuid>,
+    /// Only tokens in this state; `active` when absent.
+    #[serde(default)]
+    pub state: Option<TokenState>,
+    /// Every state (`state` is then ignored).
+    #[serde(default)]
+    pub any_state: Option<bool>,
+    /// Page size, 1–200; default 50.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// How many to skip.
+    #[serde(default)]
+    pub offset: Option<u32>,
 }
 
 impl NewApiToken {
@@ -336,6 +372,41 @@ impl Gatehouse {
                     .into_iter()
                     .map(|row| ApiTokenView::new(row, now))
                     .collect(),
+            })
+        })
+    }
+
+    /// Every user's API tokens, newest first, filtered by owner, account and state
+    /// (admins only); only working ones unless asked for.
+    pub async fn list_all_api_tokens(
+        &self,
+        credential: &Credential,
+        query: AllTokensQuery,
+    ) -> Result<crate::Page<ApiTokenView>> {
+        let now = self.now();
+        let state = match (query.any_state, query.state) {
+            (Some(true), _) => None,
+            (_, state) => Some(state.unwrap_or(TokenState::Active).as_str()),
+        };
+        let filter = TokenFilter {
+            user_id: query.user_id,
+            account_id: query.account_id,
+            state,
+            now,
+            limit: i64::from(query.limit.unwrap_or(50).clamp(1, 200)),
+            offset: i64::from(query.offset.unwrap_or(0)),
+        };
+        transaction!(self.pool(), Mode::Write, |tx| async {
+            self.authorize_admin(tx, credential).await?;
+            let rows = tx.api_tokens_matching(&filter).await?;
+            let total = tx.count_api_tokens_matching(&filter).await?;
+            Ok::<_, Error>(crate::Page {
+                items: rows
+                    .into_iter()
+                    .map(|row| ApiTokenView::new(row, now))
+                    .collect(),
+                total: total.max(0) as u64,
+                next_cursor: None,
             })
         })
     }

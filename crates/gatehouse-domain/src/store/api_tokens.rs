@@ -31,6 +31,18 @@ pub(crate) struct ListedApiTokenRow {
     pub created_by_username: Option<String>,
 }
 
+/// Filters for the admins' list of every token (each ignored when `None`).
+#[derive(Clone, Debug)]
+pub(crate) struct TokenFilter {
+    pub user_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
+    /// `active`, `expired` or `revoked` (see `TokenState`), at `now`.
+    pub state: Option<&'static str>,
+    pub now: DateTime<Utc>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
 pub(crate) trait ApiTokenStore: Send {
     fn insert_api_token(&mut self, row: &ApiTokenRow) -> impl Future<Output = Sql<()>> + Send;
     fn api_token(
@@ -59,6 +71,16 @@ pub(crate) trait ApiTokenStore: Send {
         user_id: Uuid,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<u64>> + Send;
+    /// A page of the tokens that match, newest first.
+    fn api_tokens_matching(
+        &mut self,
+        filter: &TokenFilter,
+    ) -> impl Future<Output = Sql<Vec<ListedApiTokenRow>>> + Send;
+    /// How many tokens match, on every page.
+    fn count_api_tokens_matching(
+        &mut self,
+        filter: &TokenFilter,
+    ) -> impl Future<Output = Sql<i64>> + Send;
     fn touch_api_token(
         &mut self,
         id: Uuid,
@@ -106,6 +128,42 @@ pub(super) const API_TOKENS_OF: &str = concat!(
     "
     where t.user_id = $1
     order by t.created_at desc, t.id desc"
+);
+
+/// The condition of a [`TokenFilter`]: `$1` the owner, `$2` the account, `$3` the
+/// state at `$4`, each ignored when null. A macro, so that statements can `concat!` it.
+macro_rules! token_filter {
+    () => {
+        "($1 is null or t.user_id = $1)
+        and ($2 is null or t.account_id = $2)
+        and ($3 is null
+            or ($3 = 'revoked' and t.revoked_at is not null)
+            or ($3 = 'expired'
+                and t.revoked_at is null
+                and t.expires_at is not null
+                and t.expires_at <= $4)
+            or ($3 = 'active'
+                and t.revoked_at is null
+                and (t.expires_at is null or t.expires_at > $4)))"
+    };
+}
+
+/// `$5` is the page size, `$6` how many to skip.
+pub(super) const API_TOKENS_MATCHING: &str = concat!(
+    listed_token_select!(),
+    "
+    where ",
+    token_filter!(),
+    "
+    order by t.created_at desc, t.id desc
+    limit $5 offset $6"
+);
+
+pub(super) const COUNT_API_TOKENS_MATCHING: &str = concat!(
+    "select count(*)
+    from api_tokens t
+    where ",
+    token_filter!()
 );
 
 pub(super) const REVOKE_API_TOKEN: &str = "

@@ -51,7 +51,7 @@ mod on_postgres {
 }
 
 pub(crate) use accounts::{AccountRow, AccountStore};
-pub(crate) use api_tokens::{ApiTokenRow, ApiTokenStore, ListedApiTokenRow};
+pub(crate) use api_tokens::{ApiTokenRow, ApiTokenStore, ListedApiTokenRow, TokenFilter};
 pub(crate) use audit::{AuditRow, AuditStore};
 pub use config::{DatabaseConfig, PostgresConfig, TlsMode};
 pub(crate) use data_steps::DataStepStore;
@@ -62,7 +62,9 @@ pub(crate) use pool::{transaction, Mode, Pool, Tx};
 pub(crate) use signing_keys::{SigningKeyRow, SigningKeyStore};
 pub use sqlite::SqliteLimits;
 pub(crate) use throttles::ThrottleStore;
-pub(crate) use users::{Search, UserFilter, UserKeysRow, UserRow, UserStore, COUNT_CAP};
+pub(crate) use users::{
+    ProfileUpdate, Search, UserFilter, UserKeysRow, UserRow, UserStore, COUNT_CAP,
+};
 
 /// What a statement returns: sqlx's error, mapped to the core's by `?` in the callers.
 type Sql<T> = std::result::Result<T, sqlx::Error>;

@@ -38,6 +38,9 @@ pub(crate) struct UserRow {
     pub updated_at: DateTime<Utc>,
     /// Carried in access tokens (`sgen`); a password change or reset adds one.
     pub session_generation: i64,
+    /// Optimistic concurrency: every admin change of the user adds one.
+    pub version: i32,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -57,6 +60,19 @@ pub(crate) struct UserKeysRow {
     pub username_key: String,
     pub email: Option<String>,
     pub email_key: Option<String>,
+}
+
+/// The editable fields of a user, parsed, as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct ProfileUpdate {
+    pub username: String,
+    pub email: Option<String>,
+    /// Cleared when the email changes: the new address is not confirmed.
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub business_role: Option<String>,
+    pub preferences: Json<serde_json::Value>,
 }
 
 /// Filters for the user list.
@@ -150,6 +166,12 @@ pub(crate) trait UserStore: Send {
     ) -> impl Future<Output = Sql<()>> + Send;
     /// A page of the users that match, ordered by username key.
     fn users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<Vec<UserRow>>> + Send;
+    /// The first `limit` users of an account, by username key.
+    fn users_of_account(
+        &mut self,
+        account_id: Uuid,
+        limit: i64,
+    ) -> impl Future<Output = Sql<Vec<UserRow>>> + Send;
     /// How many users match, up to [`COUNT_CAP`] + 1: a page never counts them all.
     fn count_users(&mut self, filter: &UserFilter) -> impl Future<Output = Sql<i64>> + Send;
     /// The plans of the statements [`Self::users`] and [`Self::count_users`] run for
@@ -177,6 +199,32 @@ pub(crate) trait UserStore: Send {
         roles: Roles,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
+    /// Replaces the editable profile if the row still has `expected` version (adding
+    /// one to it); whether it did.
+    fn update_profile(
+        &mut self,
+        id: Uuid,
+        profile: &ProfileUpdate,
+        keys: &UserKeys,
+        expected: i32,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<bool>> + Send;
+    /// Whether a user other than `id` holds the username's key, and whether one holds
+    /// the email's.
+    fn taken_by_others(
+        &mut self,
+        keys: &UserKeys,
+        id: Uuid,
+    ) -> impl Future<Output = Sql<(bool, bool)>> + Send;
+    fn record_sign_in(
+        &mut self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
+    /// Deletes the user with what only means something with them (their API tokens,
+    /// throttle rows, idempotency records naming them) and forgets them as the creator
+    /// of other rows; how many API tokens went. The audit trail keeps its events.
+    fn delete_user(&mut self, id: Uuid) -> impl Future<Output = Sql<u64>> + Send;
     /// Sets a new password hash and ends the user's current sessions (every access
     /// token of an earlier session generation); `temporary` (an admin reset) also makes
     /// it one to change at next sign-in.
@@ -195,7 +243,7 @@ macro_rules! user_columns {
         "id, account_id, username, email, first_name, last_name, business_role, status,
         email_confirmed_at, preferences, password_hash, must_change_password,
         failed_sign_ins, locked_until, role_admin, role_editor, role_viewer, created_at,
-        created_by, updated_at, session_generation"
+        created_by, updated_at, session_generation, version, last_sign_in_at"
     };
 }
 
@@ -249,6 +297,16 @@ pub(super) const SET_USER_KEYS: &str = "
     set username_key = $2, email_key = $3
     where id = $1";
 
+pub(super) const USERS_OF_ACCOUNT: &str = concat!(
+    "select ",
+    user_columns!(),
+    "
+    from users
+    where account_id = $1
+    order by username_key
+    limit $2"
+);
+
 pub(super) const COUNT_ACTIVE_ADMINS: &str = "
     select count(*)
     from users
@@ -258,14 +316,80 @@ pub(super) const LOCK_ADMIN_CHANGES: &str = "
     update instance
     set singleton = singleton";
 
+/// Only admins in active accounts count: a suspended account's admin cannot sign in.
+pub(super) const COUNT_ACTIVE_ADMINS: &str = "
+    select count(*)
+    from users u
+    join accounts a on a.id = u.account_id
+    where u.role_admin and u.status = 'active' and a.status = 'active'";
+
 pub(super) const UPDATE_STATUS: &str = "
     update users
-    set status = $2, updated_at = $3
+    set status = $2, updated_at = $3, version = version + 1
     where id = $1";
 
 pub(super) const UPDATE_ROLES: &str = "
     update users
-    set role_admin = $2, role_editor = $3, role_viewer = $4, updated_at = $5
+    set
+        role_admin = $2,
+        role_editor = $3,
+        role_viewer = $4,
+        updated_at = $5,
+        version = version + 1
+    where id = $1";
+
+/// `$11` is the version the edit was made from: a row changed since is left alone.
+pub(super) const UPDATE_PROFILE: &str = "
+    update users
+    set
+        username = $2,
+        username_key = $3,
+        email = $4,
+        email_key = $5,
+        email_confirmed_at = $6,
+        first_name = $7,
+        last_name = $8,
+        business_role = $9,
+        preferences = $10,
+        updated_at = $12,
+        version = version + 1
+    where id = $1 and version = $11";
+
+pub(super) const TAKEN_BY_OTHERS: &str = "
+    select
+        (select count(*) from users where username_key = $1 and id <> $3),
+        (select count(*) from users where email_key = $2 and id <> $3)";
+
+pub(super) const RECORD_SIGN_IN: &str = "
+    update users
+    set last_sign_in_at = $2
+    where id = $1";
+
+/// The steps of deleting user `$1`, in order (one transaction).
+pub(super) const FORGET_USER_AS_CREATOR: &str = "
+    update users
+    set created_by = null
+    where created_by = $1";
+
+pub(super) const FORGET_USER_AS_TOKEN_CREATOR: &str = "
+    update api_tokens
+    set created_by = null
+    where created_by = $1";
+
+pub(super) const DELETE_USER_API_TOKENS: &str = "
+    delete from api_tokens
+    where user_id = $1";
+
+pub(super) const DELETE_USER_THROTTLES: &str = "
+    delete from sign_in_throttles
+    where user_id = $1";
+
+pub(super) const DELETE_USER_IDEMPOTENCY_KEYS: &str = "
+    delete from idempotency_keys
+    where user_id = $1";
+
+pub(super) const DELETE_USER: &str = "
+    delete from users
     where id = $1";
 
 /// A new password also clears the sign-in failures and begins a new session

@@ -49,6 +49,50 @@ pub(crate) struct UserFields<'a> {
     pub preferences: Option<serde_json::Value>,
 }
 
+/// An optional email (blank is none): `required` for admins and when the username is
+/// made from it; a given one must not be at a blocked domain. `None` with `errors`
+/// filled when it fails.
+pub(crate) fn parse_email(
+    text: Option<&str>,
+    required: bool,
+    blocked_domains: &[String],
+    errors: &mut FieldErrors,
+) -> Option<Option<Email>> {
+    match text.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(text) => {
+            let email = errors.check("email", Email::parse(text))?;
+            errors.check("email", email.check_not_blocked(blocked_domains))?;
+            Some(Some(email))
+        }
+        None if required => {
+            errors.push(FieldError::new(
+                "email",
+                "required",
+                "Enter an email address.",
+            ));
+            None
+        }
+        None => Some(None),
+    }
+}
+
+/// An optional business role (blank is none).
+pub(crate) fn parse_business_role(text: Option<&str>) -> Result<Option<String>, FieldError> {
+    match text.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(role) if role.chars().count() > BUSINESS_ROLE_MAX_LENGTH => Err(FieldError::new(
+            "business_role",
+            "too_long",
+            format!("Use at most {BUSINESS_ROLE_MAX_LENGTH} characters."),
+        )),
+        Some(role) if crate::fields::has_control_characters(role) => Err(FieldError::new(
+            "business_role",
+            "invalid_characters",
+            "A business role cannot contain control or invisible formatting characters.",
+        )),
+        role => Ok(role.map(str::to_owned)),
+    }
+}
+
 impl UserFields<'_> {
     /// The valid user and its (policy-checked) password, or `None` with `errors` filled.
     pub(crate) async fn parse(
@@ -61,24 +105,12 @@ impl UserFields<'_> {
             .roles
             .as_ref()
             .is_some_and(|r| r.contains(&Role::Admin));
-        let email = match email_text {
-            Some(text) => errors.check("email", Email::parse(text)).map(Some),
-            None if admin || self.username.is_none() => {
-                errors.push(FieldError::new(
-                    "email",
-                    "required",
-                    "Enter an email address.",
-                ));
-                None
-            }
-            None => Some(None),
-        };
-        if let Some(Some(email)) = &email {
-            errors.check(
-                "email",
-                email.check_not_blocked(&settings.blocked_email_domains),
-            );
-        }
+        let email = parse_email(
+            self.email,
+            admin || self.username.is_none(),
+            &settings.blocked_email_domains,
+            errors,
+        );
         let username_derived = self.username.is_none();
         let username = match (self.username, &email) {
             (Some(name), _) => errors.check("username", Username::parse(name)),
@@ -95,25 +127,7 @@ impl UserFields<'_> {
             None => errors.check("first_name", PersonName::parse_optional(self.first_name)),
         };
         let last_name = errors.check("last_name", PersonName::parse_optional(self.last_name));
-        let business_role = match self.business_role.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(role) if role.chars().count() > BUSINESS_ROLE_MAX_LENGTH => {
-                errors.push(FieldError::new(
-                    "business_role",
-                    "too_long",
-                    format!("Use at most {BUSINESS_ROLE_MAX_LENGTH} characters."),
-                ));
-                None
-            }
-            Some(role) if crate::fields::has_control_characters(role) => {
-                errors.push(FieldError::new(
-                    "business_role",
-                    "invalid_characters",
-                    "A business role cannot contain control or invisible formatting characters.",
-                ));
-                None
-            }
-            role => Some(role.map(str::to_owned)),
-        };
+        let business_role = errors.check("business_role", parse_business_role(self.business_role));
         let roles = match self.roles {
             None => Some(Roles::of(&[Role::Viewer])),
             Some(roles) if roles.is_empty() => {
@@ -215,6 +229,8 @@ impl ValidUser {
             created_by,
             updated_at: now,
             session_generation: 0,
+            version: 1,
+            last_sign_in_at: None,
         }
     }
 }

@@ -5,11 +5,13 @@
 //!   insertion that setup and "create account" share;
 //! - `list`: one user, and the searchable, paged list;
 //! - `manage`: status, roles, admin password resets and unlocking;
+//! - `edit`: editing a user's profile (optimistic concurrency) and deleting a user;
 //!
 //! with the parsing of a new user's fields in `fields` and the generator of
 //! temporary passwords in `temporary_password`.
 
 mod create;
+mod edit;
 mod fields;
 mod list;
 mod manage;
@@ -26,6 +28,7 @@ use crate::store::UserRow;
 
 pub(crate) use create::{insert, retry_derived_clash};
 pub(crate) use fields::UserFields;
+pub use temporary_password::GeneratedPassword;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -163,6 +166,12 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
+    /// Send it back with an edit ([`UserUpdate::version`]): every admin change of the
+    /// user (profile, status, roles) adds one, and an edit of an older version is
+    /// refused with `stale_version`.
+    pub version: u32,
+    /// The last successful sign-in; absent if never (or not since this was recorded).
+    pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
 impl From<UserRow> for UserView {
@@ -187,6 +196,8 @@ impl From<UserRow> for UserView {
             created_at: row.created_at,
             created_by: row.created_by,
             updated_at: row.updated_at,
+            version: u32::try_from(row.version).unwrap_or(0),
+            last_sign_in_at: row.last_sign_in_at,
         }
     }
 }
@@ -299,6 +310,43 @@ fn exact() -> bool {
 pub struct List<T> {
     #[cfg_attr(feature = "openapi", schema(inline))]
     pub items: Vec<T>,
+}
+
+/// "Edit user": the fields to change, each left as it is when absent. A blank email,
+/// name or business role clears it (an admin's email cannot be cleared). `version` is
+/// the [`UserView::version`] the edit was made from.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub version: u32,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub business_role: Option<String>,
+    /// A JSON object; replaces the preferences as a whole.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub preferences: Option<serde_json::Value>,
+}
+
+/// What deleting a user removed. The audit trail keeps the user's events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserDeleted {
+    pub id: Uuid,
+    pub username: String,
+    /// The user's API tokens, deleted with them (every one, working or not).
+    pub deleted_api_tokens: u32,
 }
 
 /// "Change status".

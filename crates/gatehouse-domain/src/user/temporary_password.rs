@@ -1,24 +1,71 @@
-//! Temporary passwords that an admin's reset generates when the admin chooses none:
-//! random, readable (no `0`/`O`, `1`/`l`/`I`), and passing the instance's policy.
+//! Passwords that an admin's reset generates when the admin chooses none, and that the
+//! "Generate password" of the user forms offers: random, readable aloud and typed
+//! alike on other keyboard layouts, and passing the instance's policy.
 
 use rand::seq::SliceRandom;
 use rand::Rng;
 use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
 
+use crate::auth::Credential;
+use crate::error::{Error, Result};
+use crate::gatehouse::Gatehouse;
 use crate::instance::Settings;
 use crate::policy::{evaluate, PasswordContext};
+use crate::secrets::OneTimeSecret;
+
+/// The characters left out of generated passwords: those read alike (`0`/`O`/`o`,
+/// `1`/`l`/`I`) and the letters that swap places on German and French keyboards
+/// (`y`/`z`, `Y`/`Z`).
+#[cfg(test)]
+const AMBIGUOUS_CHARACTERS: &str = "0Oo1lIyzYZ";
+
+/// The character classes a generated password draws from, none of them ambiguous.
+const SETS: [&str; 4] = [
+    "ABCDEFGHJKLMNPQRSTUVWX",
+    "abcdefghijkmnpqrstuvwx",
+    "23456789",
+    "!#%+-.=?@_",
+];
+
+/// A generated password that passes the policy in force, for a form to fill in.
+#[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GeneratedPassword {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub password: OneTimeSecret,
+}
+
+impl Gatehouse {
+    /// A random password that passes the policy in force (admins only): what "Generate
+    /// password" fills into the user forms. Nothing is stored.
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn generate_password(&self, credential: &Credential) -> Result<GeneratedPassword> {
+        let (_, settings) = self.precheck_admin(credential).await?;
+        let password = tokio::task::spawn_blocking(move || generate(&settings))
+            .await?
+            .ok_or_else(|| {
+                Error::validation(
+                    "password",
+                    "policy_unsatisfiable",
+                    "No generated password passes the current policy; choose one, or relax the policy in Settings.",
+                )
+            })?;
+        Ok(GeneratedPassword {
+            password: OneTimeSecret::new(
+                secrecy::ExposeSecret::expose_secret(&password).to_owned(),
+            ),
+        })
+    }
+}
 
 /// A random password that passes `settings`' policy, for admin resets; `None` if a
 /// hundred tries found none (the policy check refuses policies no password can pass,
 /// so this bounds the work rather than being expected). CPU-bound: call it off the
 /// async workers.
 pub(super) fn generate(settings: &Settings) -> Option<SecretString> {
-    const SETS: [&str; 4] = [
-        "ABCDEFGHJKLMNPQRSTUVWXYZ",
-        "abcdefghijkmnopqrstuvwxyz",
-        "23456789",
-        "!#%+-.=?@_",
-    ];
     let policy = &settings.password_policy;
     let length = usize::from(policy.min_length.max(20).min(policy.max_length));
     let mut rng = rand::rngs::OsRng;
@@ -59,6 +106,23 @@ mod tests {
                     &PasswordContext::default()
                 )
                 .passed
+            );
+        }
+    }
+
+    #[test]
+    fn generated_passwords_leave_out_every_ambiguous_character() {
+        assert!(SETS
+            .concat()
+            .chars()
+            .all(|c| !AMBIGUOUS_CHARACTERS.contains(c)));
+        let settings = Settings::default();
+        for _ in 0..50 {
+            let password = generate(&settings).expect("a password");
+            let text = secrecy::ExposeSecret::expose_secret(&password);
+            assert!(
+                text.chars().all(|c| !AMBIGUOUS_CHARACTERS.contains(c)),
+                "{text}"
             );
         }
     }

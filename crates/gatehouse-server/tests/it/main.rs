@@ -21,4 +21,5 @@ mod setup;
 mod table;
 mod tls;
 mod tokens;
+mod user_edits;
 mod users;

@@ -1,7 +1,9 @@
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Db;
-use crate::store::accounts::{self, AccountRow, AccountStore};
+use crate::account::AccountStatus;
+use crate::store::accounts::{self, AccountCounts, AccountRow, AccountStore};
 use crate::store::{Sql, Tx};
 
 impl AccountStore for Tx<Db> {
@@ -13,6 +15,7 @@ impl AccountStore for Tx<Db> {
             .bind(&row.metadata)
             .bind(row.created_at)
             .bind(row.created_by)
+            .bind(row.status.as_str())
             .execute(&mut *self.0)
             .await?;
         Ok(())
@@ -37,5 +40,59 @@ impl AccountStore for Tx<Db> {
         sqlx::query_scalar(accounts::COUNT_ACCOUNTS)
             .fetch_one(&mut *self.0)
             .await
+    }
+
+    async fn rename_account(&mut self, id: Uuid, name: &str, plan: &str) -> Sql<()> {
+        sqlx::query(accounts::RENAME_ACCOUNT)
+            .bind(id)
+            .bind(name)
+            .bind(plan)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_account_status(&mut self, id: Uuid, status: AccountStatus) -> Sql<()> {
+        sqlx::query(accounts::SET_ACCOUNT_STATUS)
+            .bind(id)
+            .bind(status.as_str())
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn plans_in_use(&mut self) -> Sql<Vec<(String, i64)>> {
+        sqlx::query_as(accounts::PLANS_IN_USE)
+            .fetch_all(&mut *self.0)
+            .await
+    }
+
+    async fn account_counts(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<AccountCounts> {
+        sqlx::query_as(accounts::ACCOUNT_COUNTS)
+            .bind(id)
+            .bind(now)
+            .fetch_one(&mut *self.0)
+            .await
+    }
+
+    async fn delete_account(&mut self, id: Uuid) -> Sql<(u64, u64)> {
+        let mut tokens = 0;
+        for statement in accounts::DELETE_ACCOUNT_STEPS {
+            tokens = sqlx::query(statement)
+                .bind(id)
+                .execute(&mut *self.0)
+                .await?
+                .rows_affected();
+        }
+        let users = sqlx::query(accounts::DELETE_ACCOUNT_USERS)
+            .bind(id)
+            .execute(&mut *self.0)
+            .await?
+            .rows_affected();
+        sqlx::query(accounts::DELETE_ACCOUNT)
+            .bind(id)
+            .execute(&mut *self.0)
+            .await?;
+        Ok((users, tokens))
     }
 }

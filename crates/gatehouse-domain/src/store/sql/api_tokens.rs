@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Db;
-use crate::store::api_tokens::{self, ApiTokenRow, ApiTokenStore, ListedApiTokenRow};
+use crate::store::api_tokens::{self, ApiTokenRow, ApiTokenStore, ListedApiTokenRow, TokenFilter};
 use crate::store::{Sql, Tx};
 
 impl ApiTokenStore for Tx<Db> {
@@ -59,6 +59,28 @@ impl ApiTokenStore for Tx<Db> {
             .execute(&mut *self.0)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn api_tokens_matching(&mut self, filter: &TokenFilter) -> Sql<Vec<ListedApiTokenRow>> {
+        sqlx::query_as(api_tokens::API_TOKENS_MATCHING)
+            .bind(filter.user_id)
+            .bind(filter.account_id)
+            .bind(filter.state)
+            .bind(filter.now)
+            .bind(filter.limit)
+            .bind(filter.offset)
+            .fetch_all(&mut *self.0)
+            .await
+    }
+
+    async fn count_api_tokens_matching(&mut self, filter: &TokenFilter) -> Sql<i64> {
+        sqlx::query_scalar(api_tokens::COUNT_API_TOKENS_MATCHING)
+            .bind(filter.user_id)
+            .bind(filter.account_id)
+            .bind(filter.state)
+            .bind(filter.now)
+            .fetch_one(&mut *self.0)
+            .await
     }
 
     async fn touch_api_token(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<()> {

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::Db;
 use crate::login_key::UserKeys;
 use crate::store::users::{
-    self, Access, Bind, Dialect, UserFilter, UserKeysRow, UserRow, UserStore,
+    self, Access, Bind, Dialect, ProfileUpdate, UserFilter, UserKeysRow, UserRow, UserStore,
 };
 use crate::store::{Sql, Tx};
 use crate::user::{Role, Roles, UserStatus};
@@ -103,6 +103,14 @@ impl UserStore for Tx<Db> {
         query.fetch_all(&mut *self.0).await
     }
 
+    async fn users_of_account(&mut self, account_id: Uuid, limit: i64) -> Sql<Vec<UserRow>> {
+        sqlx::query_as(users::USERS_OF_ACCOUNT)
+            .bind(account_id)
+            .bind(limit)
+            .fetch_all(&mut *self.0)
+            .await
+    }
+
     async fn count_users(&mut self, filter: &UserFilter) -> Sql<i64> {
         let statement = users::count_users_statement(filter, dialect());
         let mut query = sqlx::query_scalar(&statement.sql).persistent(false);
@@ -194,6 +202,79 @@ impl UserStore for Tx<Db> {
             .execute(&mut *self.0)
             .await?;
         Ok(())
+    }
+
+    async fn update_profile(
+        &mut self,
+        id: Uuid,
+        profile: &ProfileUpdate,
+        keys: &UserKeys,
+        expected: i32,
+        now: DateTime<Utc>,
+    ) -> Sql<bool> {
+        let done = sqlx::query(users::UPDATE_PROFILE)
+            .bind(id)
+            .bind(&profile.username)
+            .bind(keys.username())
+            .bind(&profile.email)
+            .bind(keys.email())
+            .bind(profile.email_confirmed_at)
+            .bind(&profile.first_name)
+            .bind(&profile.last_name)
+            .bind(&profile.business_role)
+            .bind(&profile.preferences)
+            .bind(expected)
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn taken_by_others(&mut self, keys: &UserKeys, id: Uuid) -> Sql<(bool, bool)> {
+        let (username, email): (i64, i64) = sqlx::query_as(users::TAKEN_BY_OTHERS)
+            .bind(keys.username())
+            .bind(keys.email())
+            .bind(id)
+            .fetch_one(&mut *self.0)
+            .await?;
+        Ok((username > 0, email > 0))
+    }
+
+    async fn record_sign_in(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<()> {
+        sqlx::query(users::RECORD_SIGN_IN)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_user(&mut self, id: Uuid) -> Sql<u64> {
+        for statement in [
+            users::FORGET_USER_AS_CREATOR,
+            users::FORGET_USER_AS_TOKEN_CREATOR,
+        ] {
+            sqlx::query(statement)
+                .bind(id)
+                .execute(&mut *self.0)
+                .await?;
+        }
+        let tokens = sqlx::query(users::DELETE_USER_API_TOKENS)
+            .bind(id)
+            .execute(&mut *self.0)
+            .await?
+            .rows_affected();
+        for statement in [
+            users::DELETE_USER_THROTTLES,
+            users::DELETE_USER_IDEMPOTENCY_KEYS,
+            users::DELETE_USER,
+        ] {
+            sqlx::query(statement)
+                .bind(id)
+                .execute(&mut *self.0)
+                .await?;
+        }
+        Ok(tokens)
     }
 }
 

@@ -11,11 +11,11 @@
 
 use gatehouse_api::{Arg, Reply};
 use gatehouse_domain::{
-    AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery,
-    InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
-    PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
-    PolicyReport, RolesChange, SecretString, Settings, Setup, SetupDone, SignIn, SignedIn,
-    StatusChange, TokenQuery, UserQuery, UserView,
+    AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, FieldCheck,
+    FieldReport, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken,
+    NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset,
+    PasswordResetRequest, PolicyReport, RolesChange, SecretString, Settings, Setup, SetupDone,
+    SignIn, SignedIn, StatusChange, TokenQuery, UserQuery, UserView,
 };
 use tauri::State;
 use uuid::Uuid;

@@ -4,10 +4,10 @@
 
 use gatehouse_domain::{
     AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, Credential,
-    InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
-    PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
-    PolicyReport, RolesChange, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
-    TokenQuery, UserQuery, UserView,
+    FieldCheck, FieldReport, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin,
+    NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset,
+    PasswordResetRequest, PolicyReport, RolesChange, Settings, Setup, SetupDone, SignIn, SignedIn,
+    StatusChange, TokenQuery, UserQuery, UserView,
 };
 use secrecy::SecretString;
 use uuid::Uuid;

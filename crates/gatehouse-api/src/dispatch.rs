@@ -4,9 +4,9 @@
 //! argument types.
 
 use gatehouse_domain::{
-    AccountQuery, AuditQuery, Credential, ErrorCode, NewAccount, NewAdmin, NewApiToken, NewUser,
-    PasswordCandidate, PasswordChange, PasswordResetRequest, Problem, RolesChange, Settings, Setup,
-    SignIn, StatusChange, TokenQuery, UserQuery,
+    AccountQuery, AuditQuery, Credential, ErrorCode, FieldCheck, NewAccount, NewAdmin, NewApiToken,
+    NewUser, PasswordCandidate, PasswordChange, PasswordResetRequest, Problem, RolesChange,
+    Settings, Setup, SignIn, StatusChange, TokenQuery, UserQuery,
 };
 use secrecy::SecretString;
 use serde_json::{Map, Value};

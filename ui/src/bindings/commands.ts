@@ -10,6 +10,8 @@ import type { AuditEvent } from "./AuditEvent";
 import type { AuditQuery } from "./AuditQuery";
 import type { ClipboardReceipt } from "./ClipboardReceipt";
 import type { ConnectionTest } from "./ConnectionTest";
+import type { FieldCheck } from "./FieldCheck";
+import type { FieldReport } from "./FieldReport";
 import type { InstanceStatus } from "./InstanceStatus";
 import type { IssuedApiToken } from "./IssuedApiToken";
 import type { Jwks } from "./Jwks";
@@ -51,6 +53,7 @@ export const SESSIONLESS_COMMANDS: ReadonlySet<string> = new Set([
   "sign_in",
   "password_policy",
   "evaluate_password",
+  "check_field",
   "verification_keys",
   "app_state",
   "connect_local",
@@ -163,6 +166,13 @@ export function commands(call: Call) {
      * credential needed; nothing stored; throttled per client.
      */
     evaluatePassword: (candidate: PasswordCandidate) => call<PolicyReport>("evaluate_password", { candidate }),
+    /**
+     * Check one field's value as the submit would (the same parser), for feedback
+     * as the field is left or, for a blocked email domain, typed. An email without
+     * blocked domains of its own is checked against the instance's. No credential
+     * needed; nothing stored.
+     */
+    checkField: (check: FieldCheck) => call<FieldReport>("check_field", { check }),
     /**
      * The public keys that verify Gatehouse's access tokens (RFC 7517 JWKS,
      * Ed25519).

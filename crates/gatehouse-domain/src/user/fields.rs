@@ -95,25 +95,7 @@ impl UserFields<'_> {
             None => errors.check("first_name", PersonName::parse_optional(self.first_name)),
         };
         let last_name = errors.check("last_name", PersonName::parse_optional(self.last_name));
-        let business_role = match self.business_role.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(role) if role.chars().count() > BUSINESS_ROLE_MAX_LENGTH => {
-                errors.push(FieldError::new(
-                    "business_role",
-                    "too_long",
-                    format!("Use at most {BUSINESS_ROLE_MAX_LENGTH} characters."),
-                ));
-                None
-            }
-            Some(role) if crate::fields::has_control_characters(role) => {
-                errors.push(FieldError::new(
-                    "business_role",
-                    "invalid_characters",
-                    "A business role cannot contain control or invisible formatting characters.",
-                ));
-                None
-            }
-            role => Some(role.map(str::to_owned)),
-        };
+        let business_role = errors.check("business_role", parse_business_role(self.business_role));
         let roles = match self.roles {
             None => Some(Roles::of(&[Role::Viewer])),
             Some(roles) if roles.is_empty() => {
@@ -216,5 +198,23 @@ impl ValidUser {
             updated_at: now,
             session_generation: 0,
         }
+    }
+}
+
+/// A business role: optional (empty is none), at most [`BUSINESS_ROLE_MAX_LENGTH`]
+/// characters, no control or invisible formatting characters.
+pub(crate) fn parse_business_role(role: Option<&str>) -> Result<Option<String>, FieldError> {
+    match role.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(role) if role.chars().count() > BUSINESS_ROLE_MAX_LENGTH => Err(FieldError::new(
+            "business_role",
+            "too_long",
+            format!("Use at most {BUSINESS_ROLE_MAX_LENGTH} characters."),
+        )),
+        Some(role) if crate::fields::has_control_characters(role) => Err(FieldError::new(
+            "business_role",
+            "invalid_characters",
+            "A business role cannot contain control or invisible formatting characters.",
+        )),
+        role => Ok(role.map(str::to_owned)),
     }
 }

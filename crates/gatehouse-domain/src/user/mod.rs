@@ -5,6 +5,7 @@
 //!   insertion that setup and "create account" share;
 //! - `list`: one user, and the searchable, paged list;
 //! - `manage`: status, roles, admin password resets and unlocking;
+//! - `recovery`: unlocking and resetting from the command line, without an admin;
 //!
 //! with the parsing of a new user's fields in `fields` and the generator of
 //! temporary passwords in `temporary_password`.
@@ -13,6 +14,7 @@ mod create;
 mod fields;
 mod list;
 mod manage;
+mod recovery;
 mod temporary_password;
 
 use chrono::{DateTime, Utc};
@@ -25,7 +27,8 @@ use crate::secrets::OneTimeSecret;
 use crate::store::UserRow;
 
 pub(crate) use create::{insert, retry_derived_clash};
-pub(crate) use fields::UserFields;
+pub(crate) use fields::{parse_business_role, UserFields};
+pub use recovery::{RecoveredPassword, COMMAND_LINE_SOURCE};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

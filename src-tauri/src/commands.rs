@@ -12,12 +12,12 @@
 use gatehouse_api::{Arg, Reply};
 use gatehouse_domain::{
     AccountCreated, AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange,
-    AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery,
-    GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin,
-    NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset,
-    PasswordResetRequest, PlanInUse, PolicyReport, RolesChange, SecretString, Settings, Setup,
-    SetupDone, SignIn, SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery, UserUpdate,
-    UserView,
+    AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, FieldCheck,
+    FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount,
+    NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy,
+    PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RolesChange, SecretString,
+    Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery,
+    UserUpdate, UserView,
 };
 use tauri::State;
 use uuid::Uuid;

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use gatehouse_domain::instance::suggested_blocked_domains as suggested_domains;
 use gatehouse_domain::{
-    Error, PasswordCandidate, PolicyPreset, PolicyReport, Problem, SecretString,
+    Error, FieldCheck, FieldReport, PasswordCandidate, PolicyPreset, PolicyReport, Problem,
+    SecretString,
 };
 
 use crate::shell::Shell;
@@ -118,6 +119,17 @@ impl Shell {
         tauri::async_runtime::spawn_blocking(move || candidate.evaluate(in_force))
             .await
             .map_err(|e| gatehouse_api::problem(Error::Internal(Box::new(e))))
+    }
+
+    /// One field checked as the submit would, by the core linked into the app: at once
+    /// when the check holds all it needs (every field but an email, and an email with
+    /// its own blocked domains, as in the setup wizard); an email against the
+    /// instance's blocked domains is the backend's to answer (they are its settings).
+    pub async fn check_field(&self, check: FieldCheck) -> Reply<FieldReport> {
+        if check.needs_instance_domains() {
+            return self.backend().await?.check_field(check).await;
+        }
+        Ok(check.report(&[]))
     }
 
     /// Clears the clipboard now, if it still holds what we copied (on a blocking

@@ -5,10 +5,11 @@
 use gatehouse_domain::{
     AccountCreated, AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange,
     AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, Credential,
-    GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin,
-    NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset,
-    PasswordResetRequest, PlanInUse, PolicyReport, RolesChange, Settings, Setup, SetupDone, SignIn,
-    SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery, UserUpdate, UserView,
+    FieldCheck, FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List,
+    NewAccount, NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange,
+    PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RolesChange,
+    Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery,
+    UserUpdate, UserView,
 };
 use secrecy::SecretString;
 use uuid::Uuid;

@@ -5,9 +5,9 @@
 
 use gatehouse_domain::{
     AccountQuery, AccountStatusChange, AccountUpdate, AllTokensQuery, AuditQuery, Credential,
-    ErrorCode, NewAccount, NewAdmin, NewApiToken, NewUser, PasswordCandidate, PasswordChange,
-    PasswordResetRequest, Problem, RolesChange, Settings, Setup, SignIn, StatusChange, TokenQuery,
-    UserQuery, UserUpdate,
+    ErrorCode, FieldCheck, NewAccount, NewAdmin, NewApiToken, NewUser, PasswordCandidate,
+    PasswordChange, PasswordResetRequest, Problem, RolesChange, Settings, Setup, SignIn,
+    StatusChange, TokenQuery, UserQuery, UserUpdate,
 };
 use secrecy::SecretString;
 use serde_json::{Map, Value};

@@ -16,6 +16,7 @@ pub mod constraints;
 mod derived_username;
 pub mod email;
 pub mod error;
+pub mod field_check;
 pub mod fields;
 mod gatehouse;
 pub mod instance;
@@ -43,6 +44,7 @@ pub use auth::{Credential, PasswordChange, SignIn, SignedIn};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::Email;
 pub use error::{Error, ErrorCode, Problem, Result};
+pub use field_check::{FieldCheck, FieldKind, FieldReport};
 pub use fields::FieldError;
 pub use gatehouse::Gatehouse;
 pub use instance::{
@@ -56,8 +58,9 @@ pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreErro
 pub use sign_in_throttle::SignInSource;
 pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};
 pub use user::{
-    GeneratedPassword, List, NewAdmin, NewUser, Page, PasswordReset, PasswordResetRequest, Role,
-    RolesChange, StatusChange, UserDeleted, UserQuery, UserStatus, UserUpdate, UserView,
+    GeneratedPassword, List, NewAdmin, NewUser, Page, PasswordReset, PasswordResetRequest,
+    RecoveredPassword, Role, RolesChange, StatusChange, UserDeleted, UserQuery, UserStatus,
+    UserUpdate, UserView,
 };
 pub use username::Username;
 

@@ -411,6 +411,20 @@ macro_rules! backend_operations {
                 window: backend,
             }
 
+            // ---- fields ----
+
+            /// Check one field's value as the submit would (the same parser), for feedback
+            /// as the field is left or, for a blocked email domain, typed. An email without
+            /// blocked domains of its own is checked against the instance's. No credential
+            /// needed; nothing stored.
+            check_field {
+                access: public,
+                args: { body check: FieldCheck },
+                output: FieldReport,
+                http: post "/api/v1/fields/check" tag "fields" [],
+                window: local,
+            }
+
             /// The public keys that verify Gatehouse's access tokens (RFC 7517 JWKS,
             /// Ed25519).
             verification_keys {

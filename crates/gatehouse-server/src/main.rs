@@ -1,4 +1,8 @@
-//! The `gatehouse` command: `gatehouse serve` runs the headless HTTP admin API.
+//! The `gatehouse` command: `gatehouse serve` runs the headless HTTP admin API;
+//! `gatehouse admin` recovers a locked-out instance on the machine that holds its
+//! database (see `admin_command`).
+
+mod admin_command;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,6 +29,9 @@ struct Cli {
 enum Command {
     /// Serve the HTTP admin API (JSON, OpenAPI document at /openapi.json).
     Serve(ServeArgs),
+    /// Recovery on the machine that holds the database: unlock a user, reset a password.
+    #[command(subcommand)]
+    Admin(admin_command::AdminCommand),
 }
 
 #[derive(Args)]
@@ -157,13 +164,16 @@ fn database_url(args: &ServeArgs) -> anyhow::Result<String> {
 const DEFAULT_DATABASE_URL: &str = "sqlite://gatehouse.db";
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<std::process::ExitCode> {
     let matches = Cli::command().get_matches();
     let from_command_line = matches
         .subcommand_matches("serve")
         .and_then(|serve| serve.value_source("database_url"))
         == Some(ValueSource::CommandLine);
-    let Command::Serve(args) = Cli::from_arg_matches(&matches)?.command;
+    let args = match Cli::from_arg_matches(&matches)?.command {
+        Command::Serve(args) => args,
+        Command::Admin(command) => return Ok(admin_command::run(command).await),
+    };
     init_logs(&args.log, args.log_format);
     let url = database_url(&args)?;
     if from_command_line && gatehouse_server::database_url::has_password(&url) {
@@ -201,7 +211,8 @@ async fn main() -> anyhow::Result<()> {
             println!("TLS certificate fingerprint: {fingerprint}");
         }
     };
-    gatehouse_server::run(config, notify, gatehouse_server::shutdown_signal()).await
+    gatehouse_server::run(config, notify, gatehouse_server::shutdown_signal()).await?;
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 #[cfg(test)]
@@ -210,7 +221,9 @@ mod tests {
 
     fn serve_args(args: &[&str]) -> ServeArgs {
         let cli = Cli::try_parse_from(["gatehouse", "serve"].iter().chain(args)).expect("parses");
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
         args
     }
 

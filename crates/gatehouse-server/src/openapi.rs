@@ -29,6 +29,7 @@ use crate::error::PROBLEM_JSON;
         (name = "accounts", description = "Accounts (tenants)"),
         (name = "tokens", description = "API tokens"),
         (name = "password policy", description = "The policy and live evaluation"),
+        (name = "fields", description = "One field checked as the submit would check it"),
         (name = "operations", description = "Health, readiness, verification keys"),
     )
 )]

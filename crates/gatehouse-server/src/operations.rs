@@ -13,10 +13,10 @@ use axum::{Json, Router};
 use gatehouse_api::catalog::Flag;
 use gatehouse_domain::{
     AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange, AccountUpdate, AccountView,
-    AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, GeneratedPassword, InstanceStatus,
-    IssuedApiToken, List, NewAdmin, NewApiToken, NewUser, Page, PasswordChange, PasswordPolicy,
-    PasswordReset, PasswordResetRequest, PlanInUse, RolesChange, Settings, SignedIn, StatusChange,
-    TokenQuery, UserDeleted, UserQuery, UserUpdate, UserView,
+    AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, FieldCheck, FieldReport,
+    GeneratedPassword, InstanceStatus, IssuedApiToken, List, NewAdmin, NewApiToken, NewUser, Page,
+    PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse, RolesChange,
+    Settings, SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery, UserUpdate, UserView,
 };
 use serde::Serialize;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};

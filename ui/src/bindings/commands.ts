@@ -1,13 +1,8 @@
 // Generated from the operation table (crates/gatehouse-operations) by the desktop
 // app's ts export: do not edit. One function per Tauri command of the window.
 import type { AccountCreated } from "./AccountCreated";
-import type { AccountDeleted } from "./AccountDeleted";
-import type { AccountDetail } from "./AccountDetail";
 import type { AccountQuery } from "./AccountQuery";
-import type { AccountStatusChange } from "./AccountStatusChange";
-import type { AccountUpdate } from "./AccountUpdate";
 import type { AccountView } from "./AccountView";
-import type { AllTokensQuery } from "./AllTokensQuery";
 import type { ApiTokenView } from "./ApiTokenView";
 import type { AppPreferences } from "./AppPreferences";
 import type { AppState } from "./AppState";
@@ -15,7 +10,8 @@ import type { AuditEvent } from "./AuditEvent";
 import type { AuditQuery } from "./AuditQuery";
 import type { ClipboardReceipt } from "./ClipboardReceipt";
 import type { ConnectionTest } from "./ConnectionTest";
-import type { GeneratedPassword } from "./GeneratedPassword";
+import type { FieldCheck } from "./FieldCheck";
+import type { FieldReport } from "./FieldReport";
 import type { InstanceStatus } from "./InstanceStatus";
 import type { IssuedApiToken } from "./IssuedApiToken";
 import type { Jwks } from "./Jwks";
@@ -30,7 +26,6 @@ import type { PasswordChange } from "./PasswordChange";
 import type { PasswordPolicy } from "./PasswordPolicy";
 import type { PasswordReset } from "./PasswordReset";
 import type { PasswordResetRequest } from "./PasswordResetRequest";
-import type { PlanInUse } from "./PlanInUse";
 import type { PolicyReport } from "./PolicyReport";
 import type { PresetInfo } from "./PresetInfo";
 import type { RemoteProfile } from "./RemoteProfile";
@@ -45,9 +40,7 @@ import type { SetupDone } from "./SetupDone";
 import type { SignIn } from "./SignIn";
 import type { StatusChange } from "./StatusChange";
 import type { TokenQuery } from "./TokenQuery";
-import type { UserDeleted } from "./UserDeleted";
 import type { UserQuery } from "./UserQuery";
-import type { UserUpdate } from "./UserUpdate";
 import type { UserView } from "./UserView";
 
 /** Invokes one command with its named arguments. */
@@ -60,6 +53,7 @@ export const SESSIONLESS_COMMANDS: ReadonlySet<string> = new Set([
   "sign_in",
   "password_policy",
   "evaluate_password",
+  "check_field",
   "verification_keys",
   "app_state",
   "connect_local",
@@ -120,17 +114,6 @@ export function commands(call: Call) {
     /** Create an admin: role admin, email confirmed (seed 003; admins). */
     createAdmin: (request: NewAdmin) => call<UserView>("create_admin", { request }),
     /**
-     * Edit a user's username, email, names, business role or preferences
-     * (admins), from the `version` the admin saw: a user changed since is
-     * refused with `stale_version`, and nothing is saved.
-     */
-    updateUser: (id: string, update: UserUpdate) => call<UserView>("update_user", { id, update }),
-    /**
-     * Delete a user with their API tokens; their sessions end (admins). Not
-     * oneself, never the last active admin; the audit trail keeps their events.
-     */
-    deleteUser: (id: string) => call<UserDeleted>("delete_user", { id }),
-    /**
      * Change a user's status: active, pending, suspended, deactivated (admins).
      * Not one's own, and never leaving no active admin.
      */
@@ -153,28 +136,6 @@ export function commands(call: Call) {
     /** One account (admins). */
     getAccount: (id: string) => call<AccountView>("get_account", { id }),
     /**
-     * One account with its members and their working API tokens, and how many
-     * of each a deletion would remove (admins).
-     */
-    getAccountDetail: (id: string) => call<AccountDetail>("get_account_detail", { id }),
-    /** Rename an account or change its plan (admins). */
-    updateAccount: (id: string, update: AccountUpdate) => call<AccountView>("update_account", { id, update }),
-    /**
-     * Suspend or reactivate an account: a suspended account's users cannot
-     * sign in or use their tokens (admins). Not one's own account.
-     */
-    setAccountStatus: (id: string, change: AccountStatusChange) => call<AccountView>("set_account_status", { id, change }),
-    /**
-     * Delete an account with its users and their API tokens (admins). Not
-     * one's own account; the audit trail keeps its events.
-     */
-    deleteAccount: (id: string) => call<AccountDeleted>("delete_account", { id }),
-    /**
-     * The plans accounts have, with how many accounts have each: what an
-     * account's plan is chosen from (admins).
-     */
-    listPlans: () => call<List<PlanInUse>>("list_plans", {}),
-    /**
      * Create an account with its primary user and default API token, atomically
      * (seed 001; admins). A retry with the same `Idempotency-Key` returns the first
      * result (200, `replayed: true`, without the token secret).
@@ -192,11 +153,6 @@ export function commands(call: Call) {
      * One made for another user (`user_id`, admins) is audited as such.
      */
     createApiToken: (request: NewApiToken) => call<IssuedApiToken>("create_api_token", { request }),
-    /**
-     * Every user's API tokens, newest first, filtered by owner, account and
-     * state; only working ones unless asked for (admins). Never their secrets.
-     */
-    listAllApiTokens: (query: AllTokensQuery) => call<Page<ApiTokenView>>("list_all_api_tokens", { query }),
     /** Revoke an API token. Revoking twice is harmless. */
     revokeApiToken: (id: string) => call<ApiTokenView>("revoke_api_token", { id }),
     /**
@@ -211,10 +167,12 @@ export function commands(call: Call) {
      */
     evaluatePassword: (candidate: PasswordCandidate) => call<PolicyReport>("evaluate_password", { candidate }),
     /**
-     * A random password that passes the policy in force, for a form to fill
-     * in (admins). Nothing is stored.
+     * Check one field's value as the submit would (the same parser), for feedback
+     * as the field is left or, for a blocked email domain, typed. An email without
+     * blocked domains of its own is checked against the instance's. No credential
+     * needed; nothing stored.
      */
-    generatePassword: () => call<GeneratedPassword>("generate_password", {}),
+    checkField: (check: FieldCheck) => call<FieldReport>("check_field", { check }),
     /**
      * The public keys that verify Gatehouse's access tokens (RFC 7517 JWKS,
      * Ed25519).

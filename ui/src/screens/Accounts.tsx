@@ -7,6 +7,7 @@ import { SecretDialog } from "../components/SecretBox";
 import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
+import { useFieldChecks } from "../hooks/useFieldChecks";
 import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName, newKey, orNull } from "../lib/format";
 import { passwordReady } from "../lib/password";
@@ -174,6 +175,8 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
   const [password, setPassword] = useState("");
   const [tokenName, setTokenName] = useState("");
   const { busy, problem, errors: errs, run, onEdit } = useSubmit();
+  // Each field checked as it is left, by the core's parsers (the email against the instance's blocked domains).
+  const checks = useFieldChecks();
   // One key per form: a retry after a lost reply gets the same account back, not a second one.
   const [key] = useState(newKey);
 
@@ -221,15 +224,15 @@ function NewAccountForm({ onCreated, onCancel }: { onCreated: (r: AccountCreated
       <Form className="card form-card" onSubmit={(e) => void submit(e)}>
         <p className="muted">Creates the account, its primary user and the user's default API token.</p>
         <div className="grid-2">
-          <Field label="Account name" value={name} onChange={onEdit("name", setName)} testId="account-name" error={errs.name} autoFocus />
-          <Field label="Plan (optional)" value={plan} onChange={onEdit("plan", setPlan)} testId="account-plan" error={errs.plan} hint="Defaults to your own account's plan." />
+          <Field label="Account name" {...checks.field("account_name", name, onEdit("name", setName), errs.name)} testId="account-name" autoFocus />
+          <Field label="Plan (optional)" {...checks.field("plan", plan, onEdit("plan", setPlan), errs.plan)} testId="account-plan" hint="Defaults to your own account's plan." />
         </div>
         <h2 className="section-title">Primary user</h2>
         <div className="grid-2">
           <Field label="Username" value={username} onChange={onEdit("username", setUsername)} testId="account-username" error={errs.username} autoComplete="off" hint="An email address works too." />
-          <Field label="Email (optional)" type="email" value={email} onChange={onEdit("email", setEmail)} testId="account-email" error={errs.email} autoComplete="off" />
-          <Field label="First name" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="account-first-name" error={errs.first_name} autoComplete="off" />
-          <Field label="Last name" value={lastName} onChange={onEdit("last_name", setLastName)} testId="account-last-name" error={errs.last_name} autoComplete="off" />
+          <Field label="Email (optional)" type="email" {...checks.field("email", email, onEdit("email", setEmail), errs.email)} testId="account-email" autoComplete="off" />
+          <Field label="First name" {...checks.field("first_name", firstName, onEdit("first_name", setFirstName), errs.first_name)} testId="account-first-name" autoComplete="off" />
+          <Field label="Last name" {...checks.field("last_name", lastName, onEdit("last_name", setLastName), errs.last_name)} testId="account-last-name" autoComplete="off" />
         </div>
         <PasswordField label="Password" value={password} onChange={onEdit("password", setPassword)} report={report} testId="account-password" error={errs.password} />
         <Field label="API token name (optional)" value={tokenName} onChange={onEdit("token_name", setTokenName)} testId="account-token-name" error={errs.token_name} placeholder="Default" />

@@ -8,6 +8,7 @@ import { PasswordField } from "../components/PasswordField";
 import { passwordReady } from "../lib/password";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
+import { useFieldChecks } from "../hooks/useFieldChecks";
 import { orNull } from "../lib/format";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { Form } from "../components/Form";
@@ -30,6 +31,8 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
   const [status, setStatus] = useState<UserStatus>("active");
   const [password, setPassword] = useState("");
   const { busy, problem, errors: errs, run, onEdit } = useSubmit();
+  // Each field checked as it is left, by the core's parsers (the email against the instance's blocked domains).
+  const checks = useFieldChecks();
 
   const report = usePasswordReport(
     password,
@@ -92,10 +95,8 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
         <div className="grid-2">
           <Field
             label={admin ? "Username (optional)" : "Username"}
-            value={username}
-            onChange={onEdit("username", setUsername)}
+            {...checks.field(admin ? "optional_username" : "username", username, onEdit("username", setUsername), errs.username)}
             testId="user-username"
-            error={errs.username}
             autoComplete="off"
             autoFocus
             hint={admin ? "Made from the email if left empty." : undefined}
@@ -103,19 +104,17 @@ export function NewUserForm({ admin, onCreated, onCancel }: Props) {
           <Field
             label={emailNeeded ? "Email" : "Email (optional)"}
             type="email"
-            value={email}
-            onChange={onEdit("email", setEmail)}
+            {...checks.field(emailNeeded ? "required_email" : "email", email, onEdit("email", setEmail), errs.email)}
             testId="user-email"
-            error={errs.email}
             autoComplete="off"
             required={emailNeeded}
             hint={emailNeeded ? undefined : "Without one, the user signs in by username. Admins need one."}
           />
-          <Field label="First name (optional)" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="user-first-name" error={errs.first_name} autoComplete="off" />
-          <Field label="Last name (optional)" value={lastName} onChange={onEdit("last_name", setLastName)} testId="user-last-name" error={errs.last_name} autoComplete="off" />
+          <Field label="First name (optional)" {...checks.field("first_name", firstName, onEdit("first_name", setFirstName), errs.first_name)} testId="user-first-name" autoComplete="off" />
+          <Field label="Last name (optional)" {...checks.field("last_name", lastName, onEdit("last_name", setLastName), errs.last_name)} testId="user-last-name" autoComplete="off" />
           {!admin && (
             <>
-              <Field label="Business role (optional)" value={businessRole} onChange={onEdit("business_role", setBusinessRole)} testId="user-business-role" error={errs.business_role} />
+              <Field label="Business role (optional)" {...checks.field("business_role", businessRole, onEdit("business_role", setBusinessRole), errs.business_role)} testId="user-business-role" />
               <div className="field">
                 <label htmlFor="new-user-status">Status</label>
                 <select id="new-user-status" value={status} onChange={(e) => onEdit("status", setStatus)(e.target.value as UserStatus)} data-testid="user-status">

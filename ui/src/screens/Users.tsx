@@ -4,6 +4,8 @@ import { ROLES, USER_STATUSES } from "../bindings/constants";
 import type { Role } from "../bindings/Role";
 import type { UserStatus } from "../bindings/UserStatus";
 import { FormError } from "../components/Field";
+import { FirstRunPanel } from "../components/FirstRunPanel";
+import { useApp } from "../lib/app";
 import { useLoad } from "../hooks/useLoad";
 import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName } from "../lib/format";
@@ -18,6 +20,7 @@ const FLASH_MS = 8000;
 type View = { kind: "list" } | { kind: "new-user" } | { kind: "new-admin" } | { kind: "detail"; id: string };
 
 export function UsersScreen() {
+  const { state } = useApp();
   const [view, setView] = useState<View>({ kind: "list" });
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
@@ -111,6 +114,12 @@ export function UsersScreen() {
           {flash}
         </p>
       )}
+      <FirstRunPanel
+        instanceId={state.instance?.instance_id ?? null}
+        fresh={page !== null && query === "" && role === "" && status === "" && Number(page.total) <= 1}
+        onNewUser={() => go({ kind: "new-user" })}
+        onNewAdmin={() => go({ kind: "new-admin" })}
+      />
       <div className="filters" role="search">
         <div className="field grow">
           <label htmlFor="users-search">Search</label>

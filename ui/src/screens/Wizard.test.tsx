@@ -6,7 +6,7 @@ import type { PresetInfo } from "../bindings/PresetInfo";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
 import { AppContext } from "../lib/app";
 import { ClipboardProvider } from "../lib/clipboard";
-import { ALL_PASS, problem, report, user } from "../test/fixtures";
+import { ALL_PASS, fakeCheckField, problem, report, user } from "../test/fixtures";
 import { calls, candidateOf, onInvoke, resetInvoke } from "../test/tauri-mock";
 import { SetupWizard } from "./Wizard";
 
@@ -96,7 +96,7 @@ describe("setup wizard", () => {
     const setup = calls.find((c) => c.command === "setup")?.args?.request;
     expect(setup).toEqual({
       organization: "Acme", first_name: "Julia", last_name: "Lopez", username: "jlopez", email: "julia@acme.test",
-      password: "Harbour-Lantern-42", password_policy: recommended, blocked_email_domains: ["gmail.com"], plan: null,
+      password: "Harbour-Lantern-42", password_policy: recommended, blocked_email_domains: [], plan: null,
     });
 
     await userEvent.click(t("copy-button"));
@@ -220,8 +220,8 @@ describe("setup wizard", () => {
     // Password policy: the preset first; Enter from a checkbox; in the domains, Enter is a new line and Ctrl+Enter goes on.
     expect(await screen.findByTestId("wizard-policy-preset")).toHaveFocus();
     const domains = t("wizard-blocked-domains");
-    await userEvent.type(domains, "{Enter}example.org");
-    expect(domains).toHaveValue("gmail.com\nexample.org");
+    await userEvent.type(domains, "example.net{Enter}example.org");
+    expect(domains).toHaveValue("example.net\nexample.org");
     expect(screen.queryByTestId("wizard-finish")).toBeNull();
     await userEvent.keyboard("{Control>}{Enter}{/Control}");
     expect(await screen.findByTestId("wizard-finish")).toBeInTheDocument();
@@ -245,7 +245,7 @@ describe("setup wizard", () => {
     await userEvent.keyboard("{Enter}");
     expect(refresh).toHaveBeenCalled();
     expect(calls.filter((c) => c.command === "setup")).toHaveLength(1);
-    expect(calls.find((c) => c.command === "setup")?.args?.request).toMatchObject({ organization: "Acme", blocked_email_domains: ["gmail.com", "example.org"] });
+    expect(calls.find((c) => c.command === "setup")?.args?.request).toMatchObject({ organization: "Acme", blocked_email_domains: ["example.net", "example.org"] });
   });
 
   it("after a refused setup, puts the focus on the refused field; its error goes once it changes", async () => {
@@ -315,5 +315,121 @@ describe("setup wizard", () => {
     await userEvent.click(t("wizard-finish"));
     expect(await screen.findByText("This is not the server's setup code.")).toBeInTheDocument();
     expect(codeTried).toEqual(["abc123"]);
+  });
+
+  describe("checks each field as it is left", () => {
+    const answer = (cmd: string, args: Record<string, unknown> | undefined) => {
+      switch (cmd) {
+        case "policy_presets":
+          return Promise.resolve(presets);
+        case "suggested_blocked_domains":
+          return Promise.resolve(["gmail.com", "yahoo.com"]);
+        case "evaluate_password":
+          return Promise.resolve(ALL_PASS);
+        case "check_field":
+          return Promise.resolve(fakeCheckField(args));
+        default:
+          return Promise.reject(problem());
+      }
+    };
+
+    async function toAdminStep(mail: string) {
+      await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+      await userEvent.type(t("wizard-first-name"), "Julia");
+      await userEvent.type(t("wizard-email"), mail);
+      await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+      await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-42");
+    }
+
+    it("reports a bad email on the admin's step, by the core's check, and does not go on", async () => {
+      onInvoke(answer);
+      renderWizard();
+      await toAdminStep("julia@acme");
+      // Leaving the email (the password fields came after) checked it.
+      expect(await screen.findByTestId("wizard-email-error")).toHaveTextContent("Enter a valid email address.");
+      const check = calls.find((c) => c.command === "check_field" && (c.args?.check as { field: string }).field === "required_email");
+      // The wizard's own (empty) list of blocked domains, not the instance's: there is none yet.
+      expect(check?.args?.check).toEqual({ field: "required_email", value: "julia@acme", blocked_email_domains: [] });
+      await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+      await userEvent.click(t("wizard-next"));
+      await waitFor(() => expect(t("wizard-email")).toHaveFocus());
+      expect(screen.queryByTestId("wizard-policy-preset")).toBeNull();
+
+      // The error goes as soon as the field changes; the fixed address goes on.
+      await userEvent.type(t("wizard-email"), ".test");
+      expect(screen.queryByTestId("wizard-email-error")).toBeNull();
+      expect(t("wizard-email")).toHaveValue("julia@acme.test");
+      // (The password's report is asked again for the new email first.)
+      await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+      await userEvent.click(t("wizard-next"));
+      expect(await screen.findByTestId("wizard-policy-preset")).toBeInTheDocument();
+    });
+
+    it("checks the organization on Next and a first name when it is left", async () => {
+      onInvoke(answer);
+      renderWizard();
+      await userEvent.type(t("wizard-org-name"), "   {Enter}");
+      expect(screen.queryByTestId("wizard-first-name")).toBeNull();
+      await userEvent.clear(t("wizard-org-name"));
+      await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+      await userEvent.type(t("wizard-first-name"), "Jo");
+      await userEvent.tab();
+      expect(await screen.findByText("Use at least 3 characters.")).toBeInTheDocument();
+      expect(t("wizard-first-name")).toHaveAttribute("aria-invalid", "true");
+    });
+
+    it("blocks no domain unless asked, says which it blocks, and sends the admin back when her own domain is", async () => {
+      onInvoke(answer);
+      renderWizard();
+      await toAdminStep("julia@gmail.com");
+      await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+      await userEvent.click(t("wizard-next"));
+
+      expect(await screen.findByTestId("wizard-blocked-summary")).toHaveTextContent("No email domain is blocked");
+      const consumer = t("wizard-block-consumer");
+      expect(consumer).not.toBeChecked();
+      expect(t("wizard-blocked-domains")).toHaveValue("");
+      await userEvent.click(consumer);
+      expect(t("wizard-blocked-domains")).toHaveValue("gmail.com\nyahoo.com");
+      expect(t("wizard-blocked-summary")).toHaveTextContent("Blocked: gmail.com, yahoo.com");
+
+      // Julia's own address is at gmail.com: Next takes her back to it, with the reason.
+      await userEvent.click(t("wizard-next"));
+      expect(await screen.findByTestId("wizard-email-error")).toHaveTextContent("This email domain is not allowed.");
+      await waitFor(() => expect(t("wizard-email")).toHaveFocus());
+
+      // Unticked again, nothing is blocked and setup sends an empty list.
+      await userEvent.clear(t("wizard-email"));
+      await userEvent.type(t("wizard-email"), "julia@acme.test");
+      await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+      await userEvent.click(t("wizard-next"));
+      await userEvent.click(await screen.findByTestId("wizard-block-consumer"));
+      expect(t("wizard-blocked-summary")).toHaveTextContent("No email domain is blocked");
+    });
+
+    it("reports a blocked domain while the address is typed, before it is left", async () => {
+      onInvoke(answer);
+      renderWizard();
+      await userEvent.type(t("wizard-org-name"), "Acme{Enter}");
+      await userEvent.type(t("wizard-first-name"), "Julia");
+      // Go to the policy step and block gmail.com first, then come back to the email.
+      await userEvent.type(t("wizard-email"), "julia@acme.test");
+      await userEvent.type(t("wizard-password"), "Harbour-Lantern-42");
+      await userEvent.type(t("wizard-password-confirm"), "Harbour-Lantern-42");
+      await waitFor(() => expect(t("wizard-next")).toBeEnabled());
+      await userEvent.click(t("wizard-next"));
+      await userEvent.type(await screen.findByTestId("wizard-blocked-domains"), "gmail.com");
+      await userEvent.click(screen.getByRole("button", { name: "Back" }));
+
+      const mail = t("wizard-email");
+      await userEvent.clear(mail);
+      await userEvent.type(mail, "julia@gmail.co");
+      // "gmail.co" is not blocked; one more letter and, after a pause, it is: still in the field.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(screen.queryByTestId("wizard-email-error")).toBeNull();
+      await userEvent.type(mail, "m");
+      expect(await screen.findByTestId("wizard-email-error")).toHaveTextContent("This email domain is not allowed.");
+      expect(mail).toHaveFocus();
+    });
   });
 });

@@ -13,6 +13,7 @@ import { SecretBox } from "../components/SecretBox";
 import { useLoad } from "../hooks/useLoad";
 import { usePasswordReport } from "../hooks/usePasswordReport";
 import { useSubmit } from "../hooks/useSubmit";
+import { useFieldChecks } from "../hooks/useFieldChecks";
 import { useApp } from "../lib/app";
 import { formatDateTime, orNull } from "../lib/format";
 import { Form } from "../components/Form";
@@ -21,6 +22,12 @@ const STEPS = ["Organization", "First admin", "Password policy", "Review", "Done
 const ADMIN_FIELDS = new Set(["first_name", "last_name", "username", "email", "password"]);
 const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
 const NO_PRESETS: PresetInfo[] = [];
+const NO_DOMAINS: string[] = [];
+
+/** The domains of the blocked-domains field: one per line (or separated by commas or spaces). */
+function domainList(text: string): string[] {
+  return text.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
+}
 
 export function SetupWizard() {
   const { refresh, state, setState } = useApp();
@@ -35,7 +42,9 @@ export function SetupWizard() {
   const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
   // The last policy without a local error: what passwords are checked against meanwhile.
   const [checkedPolicy, setCheckedPolicy] = useState<PasswordPolicy | null>(null);
-  const [domains, setDomains] = useState<string | null>(null);
+  // No domain is blocked unless the admin asks: the consumer ones are a tick away.
+  const [domains, setDomains] = useState("");
+  const blocked = domainList(domains);
   const [preview, setPreview] = useState("");
   // A Gatehouse server asks for the one-time code it printed; the in-process core none.
   const needsCode = state.connection?.kind === "server";
@@ -57,8 +66,19 @@ export function SetupWizard() {
     },
   });
   const presets = presetList ?? NO_PRESETS;
-  // Failing to load them leaves the field empty: the core then uses its own.
-  useLoad(() => api.suggestedBlockedDomains(), [], { onLoad: (d) => setDomains((cur) => cur ?? d.join("\n")) });
+  // Failing to load them only hides the shortcut: the field takes any domain.
+  const { data: suggestedList } = useLoad(() => api.suggestedBlockedDomains(), []);
+  const suggested = suggestedList ?? NO_DOMAINS;
+  const blocksSuggested = suggested.length > 0 && suggested.every((d) => blocked.includes(d));
+  // Fields are checked as they are left, by the core's parsers; the email against the
+  // domains chosen here (there is no instance yet to have any).
+  const checks = useFieldChecks(blocked);
+
+  function toggleSuggested(on: boolean) {
+    const rest = blocked.filter((d) => !suggested.includes(d));
+    setDomains((on ? [...rest, ...suggested] : rest).join("\n"));
+    clearFields("blocked_email_domains");
+  }
 
   // On a new step (or after a failed setup), focus goes to a field the core refused, else
   // to what the step marks (data-autofocus) or autoFocus already chose, else to its first
@@ -104,11 +124,28 @@ export function SetupWizard() {
     if (Object.keys(localPolicyErrors(p)).length === 0) setCheckedPolicy(p);
   }
 
-  function next(e: FormEvent) {
+  async function next(e: FormEvent) {
     e.preventDefault();
-    if (step === 0 && org.trim() === "") return;
-    if (step === 1 && !adminOk) return;
-    if (step === 2 && !policyStepOk) return;
+    if (step === 0 && (org.trim() === "" || !(await checks.checkAll([["organization", org]])))) return;
+    if (step === 1) {
+      if (!adminOk) return;
+      const fields = [
+        ["setup_first_name", firstName],
+        ["last_name", lastName],
+        ["optional_username", username],
+        ["required_email", email],
+      ] as const;
+      // A refused field stays on this step, with its error and the focus on it.
+      if (!(await checks.checkAll(fields))) return setFailures((n) => n + 1);
+    }
+    if (step === 2) {
+      if (!policyStepOk) return;
+      // The first admin's own address in a domain just blocked: back to it, with the reason.
+      if (!(await checks.checkAll([["required_email", email]]))) {
+        setStep(1);
+        return;
+      }
+    }
     setStep((s) => s + 1);
   }
 
@@ -123,7 +160,6 @@ export function SetupWizard() {
   async function finish(e: FormEvent) {
     e.preventDefault();
     if (!adminReport.passed || !policyOk) return;
-    const blocked = domains === null ? null : domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
     const result = await run(() =>
       api
         .setup(needsCode ? setupCode.trim() : null, {
@@ -190,9 +226,9 @@ export function SetupWizard() {
         </header>
 
         {step === 0 && (
-          <Form onSubmit={next}>
+          <Form onSubmit={(e) => void next(e)}>
             <p className="muted">The organization becomes the first account. You can add more accounts later.</p>
-            <Field label="Organization name" value={org} onChange={onEdit("organization", setOrg)} testId="wizard-org-name" error={errs.organization} autoFocus required />
+            <Field label="Organization name" {...checks.field("organization", org, onEdit("organization", setOrg), errs.organization)} testId="wizard-org-name" autoFocus required />
             <FormError problem={problem && problem.errors.length === 0 ? problem : null} />
             <div className="actions">
               <button
@@ -213,12 +249,12 @@ export function SetupWizard() {
         )}
 
         {step === 1 && (
-          <Form onSubmit={next}>
+          <Form onSubmit={(e) => void next(e)}>
             <div className="grid-2">
-              <Field label="First name" value={firstName} onChange={onEdit("first_name", setFirstName)} testId="wizard-first-name" error={errs.first_name} autoComplete="given-name" autoFocus required />
-              <Field label="Last name" value={lastName} onChange={onEdit("last_name", setLastName)} testId="wizard-last-name" error={errs.last_name} autoComplete="family-name" />
-              <Field label="Username" value={username} onChange={onEdit("username", setUsername)} testId="wizard-username" error={errs.username} autoComplete="username" hint="Made from the email if left empty." />
-              <Field label="Email" type="email" value={email} onChange={onEdit("email", setEmail)} testId="wizard-email" error={errs.email} autoComplete="email" required />
+              <Field label="First name" {...checks.field("setup_first_name", firstName, onEdit("first_name", setFirstName), errs.first_name)} testId="wizard-first-name" autoComplete="given-name" autoFocus required />
+              <Field label="Last name" {...checks.field("last_name", lastName, onEdit("last_name", setLastName), errs.last_name)} testId="wizard-last-name" autoComplete="family-name" />
+              <Field label="Username" {...checks.field("optional_username", username, onEdit("username", setUsername), errs.username)} testId="wizard-username" autoComplete="username" hint="Made from the email if left empty." />
+              <Field label="Email" type="email" {...checks.field("required_email", email, onEdit("email", setEmail), errs.email)} testId="wizard-email" autoComplete="email" required />
             </div>
             <PasswordField
               label="Password"
@@ -239,7 +275,7 @@ export function SetupWizard() {
         )}
 
         {step === 2 && (
-          <Form onSubmit={next}>
+          <Form onSubmit={(e) => void next(e)}>
             <p className="muted">These rules apply to every new or reset password, including yours. You can change them later in Settings.</p>
             {policy ? (
               <PolicyEditor policy={policy} onChange={changePolicy} presets={presets} errors={pErrs} presetTestId="wizard-policy-preset" />
@@ -256,19 +292,30 @@ export function SetupWizard() {
               <PasswordFeedback state={previewReport} id="wizard-preview-feedback" empty={preview === ""} />
             </div>
             <div className="field">
-              <label htmlFor="wizard-domains">Blocked email domains (one per line)</label>
+              <label htmlFor="wizard-domains">Blocked email domains (one per line; optional)</label>
+              {suggested.length > 0 && (
+                <label className="check">
+                  <input type="checkbox" checked={blocksSuggested} onChange={(e) => toggleSuggested(e.target.checked)} data-testid="wizard-block-consumer" />
+                  Block the common consumer email domains ({suggested.join(", ")})
+                </label>
+              )}
               <textarea
                 id="wizard-domains"
                 rows={3}
-                value={domains ?? ""}
+                value={domains}
                 onChange={(e) => {
                   setDomains(e.target.value);
                   clearFields("blocked_email_domains");
                 }}
                 aria-invalid={errs.blocked_email_domains ? true : undefined}
-                aria-describedby={errs.blocked_email_domains ? "wizard-domains-err" : "wizard-domains-hint"}
+                aria-describedby={errs.blocked_email_domains ? "wizard-domains-err wizard-domains-summary" : "wizard-domains-summary wizard-domains-hint"}
                 data-testid="wizard-blocked-domains"
               />
+              <p className="hint" id="wizard-domains-summary" data-testid="wizard-blocked-summary" aria-live="polite">
+                {blocked.length === 0
+                  ? "No email domain is blocked: addresses at any domain are accepted."
+                  : `Blocked: ${blocked.join(", ")} (and their subdomains). Users and admins with addresses there are refused.`}
+              </p>
               <p className="hint" id="wizard-domains-hint">
                 Press Ctrl+Enter to go on from here.
               </p>
@@ -302,7 +349,7 @@ export function SetupWizard() {
                 {policy && ` · at least ${policy.min_length} characters · strength ≥ ${policy.min_strength_score}`}
               </dd>
               <dt>Blocked domains</dt>
-              <dd>{domains?.split(/[\s,]+/).filter(Boolean).join(", ") || "None"}</dd>
+              <dd>{blocked.join(", ") || "None"}</dd>
             </dl>
             {adminReport.current && !adminReport.passed && (
               <p className="notice bad" role="alert">

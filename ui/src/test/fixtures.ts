@@ -1,3 +1,5 @@
+import type { FieldCheck } from "../bindings/FieldCheck";
+import type { FieldReport } from "../bindings/FieldReport";
 import type { PolicyReport } from "../bindings/PolicyReport";
 import type { Problem } from "../bindings/Problem";
 import type { UserView } from "../bindings/UserView";
@@ -68,4 +70,32 @@ export function deferred<T>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/**
+ * A stand-in for the core's `check_field` (tests of the UI, not of the parsers): an
+ * email needs a local part and a dotted domain, and is refused at a blocked domain (the
+ * check's own list, else `instanceDomains`); an organization or account name is needed.
+ */
+export function fakeCheckField(args: Record<string, unknown> | undefined, instanceDomains: string[] = []): FieldReport {
+  const check = args?.check as FieldCheck;
+  const err = (field: string, code: string, message: string): FieldReport => ({ errors: [{ field, code, message }] });
+  const value = check.value.trim();
+  switch (check.field) {
+    case "email":
+    case "required_email": {
+      if (value === "") return check.field === "required_email" ? err("email", "required", "Enter an email address.") : { errors: [] };
+      const match = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(value);
+      if (!match) return err("email", "invalid", "Enter a valid email address.");
+      const domain = (match[1] ?? "").toLowerCase();
+      const blocked = check.blocked_email_domains ?? instanceDomains;
+      return blocked.some((d) => domain === d || domain.endsWith(`.${d}`)) ? err("email", "blocked_domain", "This email domain is not allowed.") : { errors: [] };
+    }
+    case "organization":
+      return value === "" ? err("organization", "required", "Enter a name.") : { errors: [] };
+    case "setup_first_name":
+      return value.length < 3 ? err("first_name", "too_short", "Use at least 3 characters.") : { errors: [] };
+    default:
+      return { errors: [] };
+  }
 }

@@ -87,14 +87,28 @@ fn make_private(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 
     let private = || std::fs::Permissions::from_mode(0o600);
-    // `create` without `truncate` leaves an existing database as it is.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)?
-        .set_permissions(private())?;
+    // By path, never through a descriptor of an existing database: closing any
+    // descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+    // included. Without its shared lock, another process's last connection (a
+    // `gatehouse admin` command beside a running app) checkpoints and removes the WAL
+    // under this one's pages ("database disk image is malformed").
+    match std::fs::set_permissions(path, private()) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            // A new database: nobody has it open yet. Made 0600 from the start.
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::set_permissions(path, private())?
+                }
+                other => drop(other?),
+            }
+        }
+        other => other?,
+    }
     for companion in [with_suffix(path, "-wal"), with_suffix(path, "-shm")] {
         match std::fs::set_permissions(&companion, private()) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}

@@ -6,6 +6,7 @@
 //! - `list`: one user, and the searchable, paged list;
 //! - `manage`: status, roles, admin password resets and unlocking;
 //! - `edit`: editing a user's profile (optimistic concurrency) and deleting a user;
+//! - `recovery`: unlocking and resetting from the command line, without an admin;
 //!
 //! with the parsing of a new user's fields in `fields` and the generator of
 //! temporary passwords in `temporary_password`.
@@ -15,6 +16,7 @@ mod edit;
 mod fields;
 mod list;
 mod manage;
+mod recovery;
 mod temporary_password;
 
 use chrono::{DateTime, Utc};
@@ -27,7 +29,8 @@ use crate::secrets::OneTimeSecret;
 use crate::store::UserRow;
 
 pub(crate) use create::{insert, retry_derived_clash};
-pub(crate) use fields::UserFields;
+pub(crate) use fields::{parse_business_role, UserFields};
+pub use recovery::{RecoveredPassword, COMMAND_LINE_SOURCE};
 pub use temporary_password::GeneratedPassword;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -14,8 +14,9 @@ use gatehouse_domain::{
     AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery,
     InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
     PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
-    PolicyReport, RolesChange, SecretString, Settings, Setup, SetupDone, SignIn, SignedIn,
-    StatusChange, TokenQuery, UserQuery, UserView,
+    PolicyReport, RecoveryCodes, RolesChange, SecondFactorSignIn, SecretString, Settings, Setup,
+    SetupDone, SignIn, SignedIn, StatusChange, TokenQuery, TotpConfirmation, TotpEnrollment,
+    TotpRemoval, UserQuery, UserView,
 };
 use tauri::State;
 use uuid::Uuid;

@@ -60,6 +60,7 @@ impl StartsSession for SignedIn {
         let view = SessionView {
             user: self.user,
             must_change_password: self.must_change_password,
+            must_enroll_second_factor: self.must_enroll_second_factor,
             expires_at: self.access_token.expires_at.to_rfc3339(),
         };
         shell.keep_session(
@@ -80,6 +81,7 @@ impl StartsSession for SetupDone {
             SessionView {
                 user: self.admin.clone(),
                 must_change_password: false,
+                must_enroll_second_factor: false,
                 expires_at: self.data.expires_at.to_rfc3339(),
             },
         );
@@ -536,6 +538,7 @@ mod tests {
             created_at: now,
             created_by: None,
             updated_at: now,
+            second_factor: false,
         }
     }
 
@@ -549,6 +552,7 @@ mod tests {
             },
             user: admin(),
             must_change_password: false,
+            must_enroll_second_factor: false,
         });
     }
 

@@ -6,8 +6,9 @@ use gatehouse_domain::{
     AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, Credential,
     InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
     PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
-    PolicyReport, RolesChange, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
-    TokenQuery, UserQuery, UserView,
+    PolicyReport, RecoveryCodes, RolesChange, SecondFactorSignIn, Settings, Setup, SetupDone,
+    SignIn, SignedIn, StatusChange, TokenQuery, TotpConfirmation, TotpEnrollment, TotpRemoval,
+    UserQuery, UserView,
 };
 use secrecy::SecretString;
 use uuid::Uuid;

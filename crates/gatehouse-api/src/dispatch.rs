@@ -5,8 +5,9 @@
 
 use gatehouse_domain::{
     AccountQuery, AuditQuery, Credential, ErrorCode, NewAccount, NewAdmin, NewApiToken, NewUser,
-    PasswordCandidate, PasswordChange, PasswordResetRequest, Problem, RolesChange, Settings, Setup,
-    SignIn, StatusChange, TokenQuery, UserQuery,
+    PasswordCandidate, PasswordChange, PasswordResetRequest, Problem, RolesChange,
+    SecondFactorSignIn, Settings, Setup, SignIn, StatusChange, TokenQuery, TotpConfirmation,
+    TotpRemoval, UserQuery,
 };
 use secrecy::SecretString;
 use serde_json::{Map, Value};

@@ -72,6 +72,9 @@ pub struct SignedIn {
     pub user: UserView,
     /// The password is temporary: nothing but a password change is allowed until then.
     pub must_change_password: bool,
+    /// The instance requires a second factor this user has not set up: nothing but
+    /// setting it up (after any password change) is allowed until then.
+    pub must_enroll_second_factor: bool,
 }
 
 /// Why a sign-in failed, as the audit records it; the caller only ever sees
@@ -223,6 +226,11 @@ impl Gatehouse {
             })?;
             return Err(Error::InvalidCredentials);
         }
+        // A second factor: the password step ends in a challenge, not a token, and
+        // clears no failures (or guessing codes between passwords would be free).
+        if user.second_factor {
+            return Err(self.second_factor_challenge(&user, &source).await?);
+        }
         // Issued first, so the audit never records a sign-in that then failed; it is
         // dropped unreturned if the source was refused meanwhile.
         let access_token = self
@@ -258,6 +266,7 @@ impl Gatehouse {
         Ok(SignedIn {
             access_token,
             must_change_password: user.must_change_password,
+            must_enroll_second_factor: settings.second_factor.covers(&user),
             user: UserView::from(user),
         })
     }
@@ -303,6 +312,7 @@ impl Gatehouse {
         if user.must_change_password {
             return Err(Error::PasswordChangeRequired);
         }
+        crate::second_factor::check_enrolled(tx, &user, credential).await?;
         Ok(user)
     }
 
@@ -330,6 +340,7 @@ impl Gatehouse {
             if user.must_change_password {
                 return Err(Error::PasswordChangeRequired);
             }
+            crate::second_factor::check_enrolled(tx, &user, credential).await?;
             if !user.roles.contains(Role::Admin) {
                 return Err(Error::Forbidden);
             }
@@ -438,6 +449,8 @@ impl Gatehouse {
         Ok(SignedIn {
             access_token,
             must_change_password: false,
+            must_enroll_second_factor: !user.second_factor
+                && instance.settings.0.second_factor.covers(&user),
             user: UserView::from(user),
         })
     }

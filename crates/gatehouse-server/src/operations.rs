@@ -14,8 +14,8 @@ use gatehouse_api::catalog::Flag;
 use gatehouse_domain::{
     AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, InstanceStatus,
     IssuedApiToken, List, NewAdmin, NewApiToken, NewUser, Page, PasswordChange, PasswordPolicy,
-    PasswordReset, PasswordResetRequest, RolesChange, Settings, SignedIn, StatusChange, TokenQuery,
-    UserQuery, UserView,
+    PasswordReset, PasswordResetRequest, RecoveryCodes, RolesChange, Settings, SignedIn,
+    StatusChange, TokenQuery, TotpConfirmation, TotpEnrollment, TotpRemoval, UserQuery, UserView,
 };
 use serde::Serialize;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};

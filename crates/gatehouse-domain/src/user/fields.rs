@@ -215,6 +215,7 @@ impl ValidUser {
             created_by,
             updated_at: now,
             session_generation: 0,
+            second_factor: false,
         }
     }
 }

@@ -163,6 +163,8 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
+    /// Signs in in two steps (an authenticator app is set up and confirmed).
+    pub second_factor: bool,
 }
 
 impl From<UserRow> for UserView {
@@ -187,6 +189,7 @@ impl From<UserRow> for UserView {
             created_at: row.created_at,
             created_by: row.created_by,
             updated_at: row.updated_at,
+            second_factor: row.second_factor,
         }
     }
 }

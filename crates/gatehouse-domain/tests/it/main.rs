@@ -10,6 +10,7 @@ mod api_tokens;
 mod authorization;
 mod identity;
 mod migrations;
+mod second_factor;
 mod settings;
 mod setup;
 mod sign_in;

@@ -158,4 +158,13 @@ impl UserStore for Tx<Db> {
             .await?;
         Ok(())
     }
+
+    async fn end_sessions(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<()> {
+        sqlx::query(users::END_SESSIONS)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
 }

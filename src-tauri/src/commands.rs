@@ -15,9 +15,10 @@ use gatehouse_domain::{
     AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, FieldCheck,
     FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount,
     NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy,
-    PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RolesChange, SecretString,
-    Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery,
-    UserUpdate, UserView,
+    PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RecoveryCodes, RolesChange,
+    SecondFactorSignIn, SecretString, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
+    TokenQuery, TotpConfirmation, TotpEnrollment, TotpRemoval, UserDeleted, UserQuery, UserUpdate,
+    UserView,
 };
 use tauri::State;
 use uuid::Uuid;

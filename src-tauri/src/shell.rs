@@ -60,6 +60,7 @@ impl StartsSession for SignedIn {
         let view = SessionView {
             user: self.user,
             must_change_password: self.must_change_password,
+            must_enroll_second_factor: self.must_enroll_second_factor,
             expires_at: self.access_token.expires_at.to_rfc3339(),
         };
         shell.keep_session(
@@ -80,6 +81,7 @@ impl StartsSession for SetupDone {
             SessionView {
                 user: self.admin.clone(),
                 must_change_password: false,
+                must_enroll_second_factor: false,
                 expires_at: self.data.expires_at.to_rfc3339(),
             },
         );
@@ -538,6 +540,7 @@ mod tests {
             updated_at: now,
             version: 1,
             last_sign_in_at: Some(now),
+            second_factor: false,
         }
     }
 
@@ -551,6 +554,7 @@ mod tests {
             },
             user: admin(),
             must_change_password: false,
+            must_enroll_second_factor: false,
         });
     }
 

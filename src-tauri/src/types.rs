@@ -37,6 +37,8 @@ pub struct ConnectionInfo {
 pub struct SessionView {
     pub user: UserView,
     pub must_change_password: bool,
+    /// The instance requires two-step sign-in and this user has not set it up yet.
+    pub must_enroll_second_factor: bool,
     /// RFC 3339.
     pub expires_at: String,
 }

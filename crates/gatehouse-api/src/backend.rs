@@ -7,9 +7,10 @@ use gatehouse_domain::{
     AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, Credential,
     FieldCheck, FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List,
     NewAccount, NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange,
-    PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RolesChange,
-    Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange, TokenQuery, UserDeleted, UserQuery,
-    UserUpdate, UserView,
+    PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RecoveryCodes,
+    RolesChange, SecondFactorSignIn, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
+    TokenQuery, TotpConfirmation, TotpEnrollment, TotpRemoval, UserDeleted, UserQuery, UserUpdate,
+    UserView,
 };
 use secrecy::SecretString;
 use uuid::Uuid;

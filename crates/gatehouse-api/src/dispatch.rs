@@ -6,8 +6,8 @@
 use gatehouse_domain::{
     AccountQuery, AccountStatusChange, AccountUpdate, AllTokensQuery, AuditQuery, Credential,
     ErrorCode, FieldCheck, NewAccount, NewAdmin, NewApiToken, NewUser, PasswordCandidate,
-    PasswordChange, PasswordResetRequest, Problem, RolesChange, Settings, Setup, SignIn,
-    StatusChange, TokenQuery, UserQuery, UserUpdate,
+    PasswordChange, PasswordResetRequest, Problem, RolesChange, SecondFactorSignIn, Settings,
+    Setup, SignIn, StatusChange, TokenQuery, TotpConfirmation, TotpRemoval, UserQuery, UserUpdate,
 };
 use secrecy::SecretString;
 use serde_json::{Map, Value};

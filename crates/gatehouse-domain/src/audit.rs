@@ -84,6 +84,16 @@ pub(crate) enum AuditAction {
     ApiTokenRevoked,
     /// The password asked for before making a token was wrong.
     ApiTokenPasswordConfirmationFailed,
+    /// A right password of a user with a second factor: a challenge was issued.
+    SignInSecondFactorRequired,
+    SecondFactorEnrollmentStarted,
+    SecondFactorEnrolled,
+    /// The user turned their own second factor off.
+    SecondFactorRemoved,
+    /// An admin removed another user's second factor (their sessions ended).
+    SecondFactorReset,
+    /// A wrong password or code when turning one's own second factor off.
+    SecondFactorCheckFailed,
 }
 
 impl AuditAction {
@@ -113,6 +123,12 @@ impl AuditAction {
             AuditAction::ApiTokenPasswordConfirmationFailed => {
                 "api_token.password_confirmation_failed"
             }
+            AuditAction::SignInSecondFactorRequired => "sign_in.second_factor_required",
+            AuditAction::SecondFactorEnrollmentStarted => "second_factor.enrollment_started",
+            AuditAction::SecondFactorEnrolled => "second_factor.enrolled",
+            AuditAction::SecondFactorRemoved => "second_factor.removed",
+            AuditAction::SecondFactorReset => "second_factor.reset",
+            AuditAction::SecondFactorCheckFailed => "second_factor.check_failed",
         }
     }
 }

@@ -73,6 +73,9 @@ pub struct SignedIn {
     pub user: UserView,
     /// The password is temporary: nothing but a password change is allowed until then.
     pub must_change_password: bool,
+    /// The instance requires a second factor this user has not set up: nothing but
+    /// setting it up (after any password change) is allowed until then.
+    pub must_enroll_second_factor: bool,
 }
 
 /// Why a sign-in failed, as the audit records it; the caller only ever sees
@@ -239,6 +242,11 @@ impl Gatehouse {
             })?;
             return Err(Error::InvalidCredentials);
         }
+        // A second factor: the password step ends in a challenge, not a token, and
+        // clears no failures (or guessing codes between passwords would be free).
+        if user.second_factor {
+            return Err(self.second_factor_challenge(&user, &source).await?);
+        }
         // Issued first, so the audit never records a sign-in that then failed; it is
         // dropped unreturned if the source was refused meanwhile.
         let access_token = self
@@ -276,6 +284,7 @@ impl Gatehouse {
         Ok(SignedIn {
             access_token,
             must_change_password: user.must_change_password,
+            must_enroll_second_factor: settings.second_factor.covers(&user),
             user: UserView::from(user),
         })
     }
@@ -321,6 +330,7 @@ impl Gatehouse {
         if user.must_change_password {
             return Err(Error::PasswordChangeRequired);
         }
+        crate::second_factor::check_enrolled(tx, &user, credential).await?;
         Ok(user)
     }
 
@@ -348,6 +358,7 @@ impl Gatehouse {
             if user.must_change_password {
                 return Err(Error::PasswordChangeRequired);
             }
+            crate::second_factor::check_enrolled(tx, &user, credential).await?;
             if !user.roles.contains(Role::Admin) {
                 return Err(Error::Forbidden);
             }
@@ -456,6 +467,8 @@ impl Gatehouse {
         Ok(SignedIn {
             access_token,
             must_change_password: false,
+            must_enroll_second_factor: !user.second_factor
+                && instance.settings.0.second_factor.covers(&user),
             user: UserView::from(user),
         })
     }

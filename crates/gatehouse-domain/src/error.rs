@@ -37,6 +37,12 @@ pub enum Error {
     Forbidden,
     #[error("Change your temporary password first.")]
     PasswordChangeRequired,
+    /// The password was right; the second step (a code) gives the token.
+    #[error("Enter the code of your authenticator app (or a recovery code) to finish signing in.")]
+    SecondFactorRequired(crate::second_factor::SecondFactorChallenge),
+    /// The instance's policy requires a second factor the user has not set up yet.
+    #[error("Set up two-step sign-in first: this instance requires it.")]
+    SecondFactorEnrollmentRequired,
     #[error("There is no such {0}.")]
     NotFound(&'static str),
     #[error("This idempotency key was already used for a different request.")]
@@ -77,6 +83,10 @@ pub enum ErrorCode {
     UserInactive,
     Forbidden,
     PasswordChangeRequired,
+    /// The password was right; a second step with a code follows (401, with `second_factor`).
+    SecondFactorRequired,
+    /// Nothing but setting up a second factor is allowed until there is one (403).
+    SecondFactorEnrollmentRequired,
     NotFound,
     IdempotencyKeyReused,
     /// The edit was made from an outdated version of the record (409): reload.
@@ -109,6 +119,8 @@ impl ErrorCode {
         ErrorCode::UserInactive,
         ErrorCode::Forbidden,
         ErrorCode::PasswordChangeRequired,
+        ErrorCode::SecondFactorRequired,
+        ErrorCode::SecondFactorEnrollmentRequired,
         ErrorCode::NotFound,
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::StaleVersion,
@@ -135,6 +147,8 @@ impl ErrorCode {
             ErrorCode::UserInactive => "user_inactive",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::SecondFactorRequired => "second_factor_required",
+            ErrorCode::SecondFactorEnrollmentRequired => "second_factor_enrollment_required",
             ErrorCode::NotFound => "not_found",
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::StaleVersion => "stale_version",
@@ -157,10 +171,12 @@ impl ErrorCode {
             ErrorCode::BadRequest | ErrorCode::AlreadyInitialized => 400,
             ErrorCode::InvalidCredentials
             | ErrorCode::Unauthenticated
-            | ErrorCode::TokenExpired => 401,
-            ErrorCode::UserInactive | ErrorCode::Forbidden | ErrorCode::PasswordChangeRequired => {
-                403
-            }
+            | ErrorCode::TokenExpired
+            | ErrorCode::SecondFactorRequired => 401,
+            ErrorCode::UserInactive
+            | ErrorCode::Forbidden
+            | ErrorCode::PasswordChangeRequired
+            | ErrorCode::SecondFactorEnrollmentRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict
             | ErrorCode::NotInitialized
@@ -190,6 +206,8 @@ impl ErrorCode {
             ErrorCode::UserInactive => "User inactive",
             ErrorCode::Forbidden => "Forbidden",
             ErrorCode::PasswordChangeRequired => "Password change required",
+            ErrorCode::SecondFactorRequired => "Second factor required",
+            ErrorCode::SecondFactorEnrollmentRequired => "Two-step sign-in required",
             ErrorCode::NotFound => "Not found",
             ErrorCode::IdempotencyKeyReused => "Idempotency key reused",
             ErrorCode::StaleVersion => "Changed meanwhile",
@@ -223,6 +241,10 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub retry_after: Option<u32>,
+    /// For `second_factor_required`: the challenge to present with a code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub second_factor: Option<crate::second_factor::SecondFactorChallenge>,
 }
 
 impl Problem {
@@ -236,6 +258,7 @@ impl Problem {
             code,
             errors: Vec::new(),
             retry_after: None,
+            second_factor: None,
         }
     }
 
@@ -259,6 +282,8 @@ impl Error {
             Error::UserInactive => ErrorCode::UserInactive,
             Error::Forbidden => ErrorCode::Forbidden,
             Error::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            Error::SecondFactorRequired(_) => ErrorCode::SecondFactorRequired,
+            Error::SecondFactorEnrollmentRequired => ErrorCode::SecondFactorEnrollmentRequired,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Error::StaleVersion(_) => ErrorCode::StaleVersion,
@@ -286,6 +311,9 @@ impl Error {
             | Error::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
+        if let Error::SecondFactorRequired(challenge) = self {
+            problem.second_factor = Some(challenge.clone());
+        }
         problem
     }
 

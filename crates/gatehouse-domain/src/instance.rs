@@ -57,6 +57,10 @@ pub struct Settings {
     pub lockout_minutes: u32,
     /// Email domains refused for new users (subdomains included).
     pub blocked_email_domains: Vec<String>,
+    /// Who must sign in in two steps: `off` (when absent), `admins` or `everyone`. The
+    /// admin who turns it on must have a second factor already.
+    #[serde(default)]
+    pub second_factor: crate::second_factor::SecondFactorPolicy,
 }
 
 impl Default for Settings {
@@ -69,6 +73,7 @@ impl Default for Settings {
             lockout_threshold: 5,
             lockout_minutes: 15,
             blocked_email_domains: Vec::new(),
+            second_factor: Default::default(),
         }
     }
 }
@@ -466,6 +471,13 @@ impl Gatehouse {
         let now = self.now();
         transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize_admin(tx, credential).await?;
+            if settings.second_factor.covers(&caller) && !caller.second_factor {
+                return Err(Error::validation(
+                    "second_factor",
+                    "not_enrolled",
+                    "Set up two-step sign-in for yourself first (under your account): otherwise this would lock you out.",
+                ));
+            }
             tx.update_settings(&Json(settings.clone())).await?;
             let detail = serde_json::to_value(&settings).map_err(Error::internal)?;
             audit::record(

@@ -25,6 +25,7 @@ pub mod password;
 pub mod person_name;
 pub mod policy;
 mod rekey;
+pub mod second_factor;
 pub mod secrets;
 pub mod sign_in_throttle;
 mod store;
@@ -54,6 +55,10 @@ pub use login_key::login_key;
 pub use password::Password;
 pub use person_name::PersonName;
 pub use policy::{evaluate, PasswordContext, PasswordPolicy, PolicyPreset, PolicyReport};
+pub use second_factor::{
+    RecoveryCodes, SecondFactorChallenge, SecondFactorPolicy, SecondFactorSignIn, TotpConfirmation,
+    TotpEnrollment, TotpRemoval,
+};
 pub use secrets::{MemorySecretStore, OneTimeSecret, SecretStore, SecretStoreError};
 pub use sign_in_throttle::SignInSource;
 pub use store::{DatabaseConfig, PostgresConfig, SqliteLimits, TlsMode};

@@ -136,6 +136,47 @@ macro_rules! backend_operations {
                 window: session,
             }
 
+            /// Finish a sign-in that answered `second_factor_required`: its challenge with a
+            /// `code` of the authenticator app or a `recovery_code`; returns the access token.
+            /// Each code works once; wrong ones count toward the sign-in throttle.
+            complete_sign_in {
+                access: sign_in,
+                args: { body request: SecondFactorSignIn },
+                output: SignedIn,
+                http: post "/api/v1/sessions/second-factor" tag "sessions" [custom, created],
+                window: session,
+            }
+
+            /// Begin setting up two-step sign-in: a new TOTP secret, its otpauth URI and that
+            /// as an SVG QR code, shown this once. Nothing changes until it is confirmed.
+            start_totp_enrollment {
+                access: caller,
+                args: {},
+                output: TotpEnrollment,
+                http: post "/api/v1/me/totp" tag "sessions" [],
+                window: backend,
+            }
+
+            /// Confirm two-step sign-in with a current code; returns ten single-use recovery
+            /// codes, this once.
+            confirm_totp_enrollment {
+                access: caller,
+                args: { body confirmation: TotpConfirmation },
+                output: RecoveryCodes,
+                http: post "/api/v1/me/totp/confirm" tag "sessions" [],
+                window: backend,
+            }
+
+            /// Turn one's own two-step sign-in off, with the password and a current code (or
+            /// a recovery code); not while the instance's policy requires it.
+            remove_totp {
+                access: caller,
+                args: { body removal: TotpRemoval },
+                output: UserView,
+                http: delete "/api/v1/me/totp" tag "sessions" [hashes],
+                window: backend,
+            }
+
             /// The signed-in user.
             me {
                 access: caller,
@@ -252,6 +293,16 @@ macro_rules! backend_operations {
                 args: { path id: Uuid },
                 output: UserView,
                 http: post "/api/v1/users/{id}/unlock" tag "users" [],
+                window: backend,
+            }
+
+            /// Remove another user's two-step sign-in, e.g. for a lost phone (admins); ends
+            /// their sessions. They sign in with their password and set it up again.
+            reset_second_factor {
+                access: caller,
+                args: { path id: Uuid },
+                output: UserView,
+                http: delete "/api/v1/users/{id}/second-factor" tag "users" [],
                 window: backend,
             }
 

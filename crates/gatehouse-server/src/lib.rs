@@ -103,6 +103,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(routes::setup))
         .routes(routes!(routes::sign_in))
+        .routes(routes!(routes::complete_sign_in))
         .routes(routes!(routes::create_account))
         .routes(routes!(routes::evaluate_password))
         .routes(routes!(routes::healthz))

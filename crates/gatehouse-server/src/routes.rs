@@ -12,8 +12,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gatehouse_domain::{
-    AccountCreated, ErrorCode, Jwks, NewAccount, PasswordCandidate, PolicyReport, Setup, SetupDone,
-    SignIn, SignInSource, SignedIn,
+    AccountCreated, ErrorCode, Jwks, NewAccount, PasswordCandidate, PolicyReport,
+    SecondFactorSignIn, Setup, SetupDone, SignIn, SignInSource, SignedIn,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -96,8 +96,9 @@ pub async fn setup(
 // ---- sessions ----
 
 /// Sign in with username or email and password; returns an access token (seed 000's
-/// "Create Admin JWT"). Throttled per source address (before the body is read) and
-/// per login: 429 with Retry-After.
+/// "Create Admin JWT"), or for a user with two-step sign-in 401 `second_factor_required`
+/// with a challenge in `second_factor` (and no token). Throttled per source address
+/// (before the body is read) and per login: 429 with Retry-After.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions",
     request_body = SignIn,
     responses((status = 201, description = "Signed in", body = SignedIn), SignInErrors))]
@@ -116,6 +117,27 @@ pub async fn sign_in(
     Ok((
         StatusCode::CREATED,
         Json(state.core.sign_in(request, source).await?),
+    ))
+}
+
+/// Finish a sign-in that answered `second_factor_required`: its challenge with a `code`
+/// of the authenticator app or a `recovery_code`; returns the access token. Throttled per
+/// source address before the body is read, like the password step; wrong codes count
+/// toward the same per-user throttle as wrong passwords.
+#[utoipa::path(post, path = "/api/v1/sessions/second-factor", tag = "sessions",
+    request_body = SecondFactorSignIn,
+    responses((status = 201, description = "Signed in", body = SignedIn), SignInErrors))]
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn complete_sign_in(
+    State(state): State<AppState>,
+    SignInSourceAllowed(ip): SignInSourceAllowed,
+    request: Request,
+) -> ApiResult<(StatusCode, Json<SignedIn>)> {
+    let request: SecondFactorSignIn = RequestArgs::new(request).body("request").await?;
+    let source = SignInSource::Address(ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+    Ok((
+        StatusCode::CREATED,
+        Json(state.core.complete_sign_in(request, source).await?),
     ))
 }
 

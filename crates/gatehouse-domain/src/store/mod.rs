@@ -2,8 +2,8 @@
 //!
 //! One module per stored concept holds its rows, a trait with one method per
 //! statement, and the statements' SQL: [`instance`], [`accounts`], [`users`],
-//! [`api_tokens`], [`signing_keys`], [`audit`], [`idempotency`], [`data_steps`] and
-//! [`throttles`]. [`Store`] is all of these traits at once; the business logic is
+//! [`api_tokens`], [`signing_keys`], [`audit`], [`idempotency`], [`data_steps`],
+//! [`throttles`] and [`second_factor`]. [`Store`] is all of these traits at once; the business logic is
 //! generic over it (`tx: &mut impl Store`) and so written once too.
 //!
 //! The traits are implemented once, in plain Rust in `sql/`, for a transaction
@@ -28,6 +28,7 @@ mod faults;
 mod idempotency;
 mod instance;
 mod pool;
+mod second_factor;
 mod signing_keys;
 mod sqlite;
 mod throttles;
@@ -59,6 +60,7 @@ pub(crate) use faults::Fault;
 pub(crate) use idempotency::{IdempotencyRow, IdempotencyStore};
 pub(crate) use instance::{InstanceRow, InstanceStore};
 pub(crate) use pool::{transaction, Mode, Pool, Tx};
+pub(crate) use second_factor::SecondFactorStore;
 pub(crate) use signing_keys::{SigningKeyRow, SigningKeyStore};
 pub use sqlite::SqliteLimits;
 pub(crate) use throttles::ThrottleStore;
@@ -80,6 +82,7 @@ pub(crate) trait Store:
     + IdempotencyStore
     + DataStepStore
     + ThrottleStore
+    + SecondFactorStore
 {
 }
 
@@ -93,6 +96,7 @@ impl<T> Store for T where
         + IdempotencyStore
         + DataStepStore
         + ThrottleStore
+        + SecondFactorStore
 {
 }
 

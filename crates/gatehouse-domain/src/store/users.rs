@@ -41,6 +41,8 @@ pub(crate) struct UserRow {
     /// Optimistic concurrency: every admin change of the user adds one.
     pub version: i32,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Has a confirmed second factor (a row of `user_totp`; read, never written here).
+    pub second_factor: bool,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -235,6 +237,12 @@ pub(crate) trait UserStore: Send {
         temporary: bool,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Sql<()>> + Send;
+    /// Ends the user's current sessions (a new session generation), nothing else.
+    fn end_sessions(
+        &mut self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Sql<()>> + Send;
 }
 
 /// The columns of a [`UserRow`]. A macro, so that statements can `concat!` it.
@@ -243,7 +251,10 @@ macro_rules! user_columns {
         "id, account_id, username, email, first_name, last_name, business_role, status,
         email_confirmed_at, preferences, password_hash, must_change_password,
         failed_sign_ins, locked_until, role_admin, role_editor, role_viewer, created_at,
-        created_by, updated_at, session_generation, version, last_sign_in_at"
+        created_by, updated_at, session_generation, version, last_sign_in_at,
+        exists (
+            select 1 from user_totp t where t.user_id = users.id and t.confirmed_at is not null
+        ) as second_factor"
     };
 }
 
@@ -537,3 +548,11 @@ pub(super) const SEARCH_CANDIDATES: &str = "
         where user_search match $1
         limit $2
     ) as candidates";
+
+pub(super) const END_SESSIONS: &str = "
+    update users
+    set
+        updated_at = $2,
+        session_generation = session_generation + 1,
+        sessions_valid_after = $2
+    where id = $1";

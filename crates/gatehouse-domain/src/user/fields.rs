@@ -231,6 +231,7 @@ impl ValidUser {
             session_generation: 0,
             version: 1,
             last_sign_in_at: None,
+            second_factor: false,
         }
     }
 }

@@ -175,6 +175,8 @@ pub struct UserView {
     pub version: u32,
     /// The last successful sign-in; absent if never (or not since this was recorded).
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Signs in in two steps (an authenticator app is set up and confirmed).
+    pub second_factor: bool,
 }
 
 impl From<UserRow> for UserView {
@@ -201,6 +203,7 @@ impl From<UserRow> for UserView {
             updated_at: row.updated_at,
             version: u32::try_from(row.version).unwrap_or(0),
             last_sign_in_at: row.last_sign_in_at,
+            second_factor: row.second_factor,
         }
     }
 }

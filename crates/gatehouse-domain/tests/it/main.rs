@@ -13,6 +13,7 @@ mod identity;
 mod managing_accounts;
 mod migrations;
 mod search;
+mod second_factor;
 mod settings;
 mod setup;
 mod sign_in;

@@ -14,6 +14,7 @@ mod defences;
 mod load;
 mod operations;
 mod password_policy;
+mod second_factor;
 mod seed_flow;
 mod servers;
 mod sessions;

@@ -11,6 +11,7 @@ mod audit;
 mod data_steps;
 mod idempotency;
 mod instance;
+mod second_factor;
 mod signing_keys;
 mod throttles;
 mod users;

@@ -249,6 +249,15 @@ impl UserStore for Tx<Db> {
         Ok(())
     }
 
+    async fn end_sessions(&mut self, id: Uuid, now: DateTime<Utc>) -> Sql<()> {
+        sqlx::query(users::END_SESSIONS)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
     async fn delete_user(&mut self, id: Uuid) -> Sql<u64> {
         for statement in [
             users::FORGET_USER_AS_CREATOR,

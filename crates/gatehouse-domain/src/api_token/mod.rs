@@ -406,6 +406,7 @@ impl Gatehouse {
                     .map(|row| ApiTokenView::new(row, now))
                     .collect(),
                 total: total.max(0) as u64,
+                total_exact: true,
                 next_cursor: None,
             })
         })

@@ -318,11 +318,6 @@ pub(super) const USERS_OF_ACCOUNT: &str = concat!(
     limit $2"
 );
 
-pub(super) const COUNT_ACTIVE_ADMINS: &str = "
-    select count(*)
-    from users
-    where role_admin and status = 'active'";
-
 pub(super) const LOCK_ADMIN_CHANGES: &str = "
     update instance
     set singleton = singleton";

@@ -236,20 +236,3 @@ impl ValidUser {
     }
 }
 
-/// A business role: optional (empty is none), at most [`BUSINESS_ROLE_MAX_LENGTH`]
-/// characters, no control or invisible formatting characters.
-pub(crate) fn parse_business_role(role: Option<&str>) -> Result<Option<String>, FieldError> {
-    match role.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(role) if role.chars().count() > BUSINESS_ROLE_MAX_LENGTH => Err(FieldError::new(
-            "business_role",
-            "too_long",
-            format!("Use at most {BUSINESS_ROLE_MAX_LENGTH} characters."),
-        )),
-        Some(role) if crate::fields::has_control_characters(role) => Err(FieldError::new(
-            "business_role",
-            "invalid_characters",
-            "A business role cannot contain control or invisible formatting characters.",
-        )),
-        role => Ok(role.map(str::to_owned)),
-    }
-}

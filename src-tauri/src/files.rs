@@ -10,6 +10,22 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::types::{AppPreferences, RemoteProfileView, ServerProfile};
 
+/// The connection the app opens at start: the last one made, by its profile's name
+/// (never a secret: a remote profile's password stays in the keychain).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LastConnection {
+    Local,
+    /// A direct PostgreSQL profile of profiles.json.
+    Remote {
+        name: String,
+    },
+    /// A Gatehouse server of servers.json.
+    Server {
+        name: String,
+    },
+}
+
 /// Where this desktop keeps its files.
 #[derive(Clone, Debug)]
 pub struct AppDirs {
@@ -39,6 +55,29 @@ impl AppDirs {
 
     fn servers(&self) -> PathBuf {
         self.config.join("servers.json")
+    }
+
+    fn last_connection_file(&self) -> PathBuf {
+        self.config.join("last-connection.json")
+    }
+
+    /// The connection to open at start, if one was made and not left since.
+    pub fn load_last_connection(&self) -> Option<LastConnection> {
+        read_json(&self.last_connection_file())
+    }
+
+    pub fn save_last_connection(&self, last: &LastConnection) -> Result<(), Problem> {
+        write_json(&self.last_connection_file(), last)
+    }
+
+    /// "Change database": the next start shows the connect screen.
+    pub fn forget_last_connection(&self) {
+        match std::fs::remove_file(self.last_connection_file()) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                tracing::warn!(%error, "could not forget the last connection");
+            }
+            _ => {}
+        }
     }
 
     pub fn load_servers(&self) -> Vec<ServerProfile> {
@@ -151,6 +190,26 @@ mod tests {
             data: dir.path().join("data"),
         };
         (dir, dirs)
+    }
+
+    #[test]
+    fn the_last_connection_is_kept_by_name_only_and_forgotten_on_request() {
+        let (_dir, dirs) = dirs();
+        dirs.make_private().unwrap();
+        assert_eq!(dirs.load_last_connection(), None);
+        let last = LastConnection::Remote {
+            name: "team".into(),
+        };
+        dirs.save_last_connection(&last).unwrap();
+        assert_eq!(dirs.load_last_connection(), Some(last));
+        let text = std::fs::read_to_string(dirs.config.join("last-connection.json")).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            serde_json::json!({ "kind": "remote", "name": "team" })
+        );
+        dirs.forget_last_connection();
+        assert_eq!(dirs.load_last_connection(), None);
+        dirs.forget_last_connection();
     }
 
     fn profile(name: &str, host: &str) -> RemoteProfileView {

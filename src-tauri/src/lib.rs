@@ -30,6 +30,9 @@ fn init_tracing() {
         .try_init();
 }
 
+/// How long the start waits for the last connection to open again.
+const REOPEN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub fn run() {
     init_tracing();
     let app = tauri::Builder::default()
@@ -46,10 +49,23 @@ pub fn run() {
             let secrets = Arc::new(gatehouse_keychain::Keychain::default());
             let shell = Shell::new(dirs, secrets, ClipboardGuard::new(SystemClipboard::new()));
             // `GATEHOUSE_DATABASE=local` (scripts/dev) opens the local database at start,
-            // before the window asks for the state.
+            // before the window asks for the state; otherwise the connection made last
+            // is opened again (the window then starts on its sign-in), for at most a few
+            // seconds, after which the connect screen shows.
             if std::env::var("GATEHOUSE_DATABASE").as_deref() == Ok("local") {
                 if let Err(problem) = tauri::async_runtime::block_on(shell.open_local()) {
                     tracing::warn!(detail = %problem.detail, "could not open the local database");
+                }
+            } else {
+                let reopened = tauri::async_runtime::block_on(async {
+                    tokio::time::timeout(REOPEN_WAIT, shell.reopen_last()).await
+                });
+                match reopened {
+                    Ok(Ok(())) => {}
+                    Ok(Err(problem)) => {
+                        tracing::warn!(detail = %problem.detail, "could not open the last connection")
+                    }
+                    Err(_) => tracing::warn!("the last connection did not answer in time"),
                 }
             }
             app.manage(shell);

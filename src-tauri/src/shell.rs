@@ -13,7 +13,7 @@ use gatehouse_domain::{
 };
 
 use crate::clipboard::ClipboardGuard;
-use crate::files::AppDirs;
+use crate::files::{AppDirs, LastConnection};
 use crate::types::{
     AppPreferences, AppState, ConnectionInfo, ConnectionKind, ConnectionTest, RemoteProfile,
     RemoteProfileView, ServerContact, ServerProfile, SessionView,
@@ -228,6 +228,9 @@ impl Shell {
             },
         })
         .await;
+        self.remember(LastConnection::Server {
+            name: profile.name.clone(),
+        });
         self.dirs.save_server(profile)
     }
 
@@ -262,7 +265,60 @@ impl Shell {
             label: "Local database".into(),
             detail: path.display().to_string(),
         };
-        self.connect(DatabaseConfig::sqlite(&path), info).await
+        self.connect(DatabaseConfig::sqlite(&path), info).await?;
+        self.remember(LastConnection::Local);
+        Ok(())
+    }
+
+    /// The connection to open at the next start (a failure to write it only costs
+    /// that convenience).
+    fn remember(&self, last: LastConnection) {
+        if let Err(problem) = self.dirs.save_last_connection(&last) {
+            tracing::warn!(detail = %problem.detail, "could not remember the connection");
+        }
+    }
+
+    /// Opens the connection made last (see [`LastConnection`]), so the app starts on
+    /// its sign-in screen; nothing when there is none or its profile is gone. A remote
+    /// profile uses the password saved in the keychain (without one, it fails and the
+    /// connect screen shows).
+    pub async fn reopen_last(&self) -> Result<(), Problem> {
+        match self.dirs.load_last_connection() {
+            None => Ok(()),
+            Some(LastConnection::Local) => self.open_local().await,
+            Some(LastConnection::Remote { name }) => {
+                let Some(view) = self
+                    .dirs
+                    .load_profiles()
+                    .into_iter()
+                    .find(|p| p.name == name)
+                else {
+                    return Ok(());
+                };
+                self.open_remote(RemoteProfile {
+                    name: view.name,
+                    host: view.host,
+                    port: view.port,
+                    database: view.database,
+                    username: view.username,
+                    password: None,
+                    tls: view.tls,
+                    save_password: view.save_password,
+                })
+                .await
+            }
+            Some(LastConnection::Server { name }) => {
+                let Some(profile) = self
+                    .dirs
+                    .load_servers()
+                    .into_iter()
+                    .find(|p| p.name == name)
+                else {
+                    return Ok(());
+                };
+                self.open_server(profile).await
+            }
+        }
     }
 
     /// Runs a keychain call on the blocking pool (the Secret Service is D-Bus).
@@ -347,6 +403,9 @@ impl Shell {
             );
             return Err(problem);
         }
+        self.remember(LastConnection::Remote {
+            name: profile.name.clone(),
+        });
         self.dirs.save_profile(RemoteProfileView {
             name: profile.name.clone(),
             host: profile.host.clone(),
@@ -515,6 +574,51 @@ mod tests {
             ClipboardGuard::new(clipboard.clone()),
         );
         (dir, shell, clipboard)
+    }
+
+    #[tokio::test]
+    async fn the_local_database_opened_last_is_opened_again_at_the_next_start_until_left() {
+        let (dir, shell, _) = shell();
+        shell.reopen_last().await.unwrap();
+        assert!(
+            !shell.connected_to(ConnectionKind::Local).await,
+            "nothing made yet"
+        );
+        shell.open_local().await.unwrap();
+        shell.close_connection().await;
+
+        // The next start: a new shell on the same dirs.
+        let next = Shell::new(
+            shell.dirs.clone(),
+            Arc::new(MemorySecretStore::default()),
+            ClipboardGuard::new(FakeClipboard::default()),
+        );
+        next.reopen_last().await.unwrap();
+        assert!(next.connected_to(ConnectionKind::Local).await);
+
+        // "Change database" forgets it: the start after shows the connect screen.
+        next.disconnect().await.unwrap();
+        let after = Shell::new(
+            next.dirs.clone(),
+            Arc::new(MemorySecretStore::default()),
+            ClipboardGuard::new(FakeClipboard::default()),
+        );
+        after.reopen_last().await.unwrap();
+        assert!(!after.connected_to(ConnectionKind::Local).await);
+        drop(dir);
+    }
+
+    #[tokio::test]
+    async fn a_last_connection_whose_profile_is_gone_opens_nothing() {
+        let (_dir, shell, _) = shell();
+        shell
+            .dirs
+            .save_last_connection(&LastConnection::Server {
+                name: "gone".into(),
+            })
+            .unwrap();
+        shell.reopen_last().await.unwrap();
+        assert!(shell.connection.lock().await.is_none());
     }
 
     fn admin() -> UserView {

@@ -49,8 +49,10 @@ impl Shell {
         Ok(self.dirs.load_servers())
     }
 
+    /// "Change database": also forgotten as the one to open at the next start.
     pub async fn disconnect(&self) -> Reply<AppState> {
         self.close_connection().await;
+        self.dirs.forget_last_connection();
         self.state().await
     }
 

@@ -95,8 +95,10 @@ describe("password feedback", () => {
     const input = screen.getByTestId("user-password");
     await userEvent.type(input, "short");
     await waitFor(() => expect(pending.has("short")).toBe(true));
-    // Still pending: the previous rules stay on screen.
+    // Still pending: the previous rules stay on screen, marked as updating.
     expect(screen.getAllByTestId("password-rule")).toHaveLength(5);
+    expect(screen.getByTestId("password-rules")).toHaveAttribute("aria-busy", "true");
+    expect(screen.getByTestId("password-updating")).toHaveTextContent("updating");
 
     await userEvent.type(input, "-but-now-long");
     await waitFor(() => expect(pending.has("short-but-now-long")).toBe(true));
@@ -109,6 +111,9 @@ describe("password feedback", () => {
 
     expect(rules().every(([, p]) => p === "true")).toBe(true);
     expect(screen.getByTestId("strength-meter")).toHaveAttribute("data-score", "4");
+    // Current again: no longer marked.
+    expect(screen.getByTestId("password-rules")).not.toHaveAttribute("aria-busy");
+    expect(screen.queryByTestId("password-updating")).toBeNull();
   });
 
   it("keeps submit disabled until the policy passes", async () => {

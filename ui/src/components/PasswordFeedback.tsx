@@ -16,6 +16,8 @@ export function PasswordFeedback({ state, id, empty = false }: Props) {
   const report = state.report;
   const rated = report !== null && !empty;
   const score = report ? Math.max(0, Math.min(4, report.strength.score)) : 0;
+  // The list shown answers an earlier input while the current one is being checked.
+  const stale = report !== null && !empty && !state.current && problem === null;
   return (
     <div className="pw-feedback" id={id} aria-live="polite" data-current={state.current ? "true" : "false"}>
       <div className="strength">
@@ -48,6 +50,12 @@ export function PasswordFeedback({ state, id, empty = false }: Props) {
                   stronger than shown
                 </span>
               )}
+              {stale && (
+                <span className="muted updating" data-testid="password-updating">
+                  {" "}
+                  · updating…
+                </span>
+              )}
             </>
           ) : (
             <span className="muted">Checking…</span>
@@ -55,7 +63,7 @@ export function PasswordFeedback({ state, id, empty = false }: Props) {
         </span>
       </div>
       {report && (
-        <ul className="rules">
+        <ul className={stale ? "rules stale" : "rules"} aria-busy={stale ? true : undefined} data-testid="password-rules">
           {report.rules.map((r) => (
             <li
               key={r.rule}

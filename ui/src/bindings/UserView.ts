@@ -29,4 +29,8 @@ version: number,
 /**
  * The last successful sign-in; absent if never (or not since this was recorded).
  */
-last_sign_in_at: string | null, };
+last_sign_in_at: string | null, 
+/**
+ * Signs in in two steps (an authenticator app is set up and confirmed).
+ */
+second_factor: boolean, };

@@ -1,8 +1,13 @@
 // Generated from the operation table (crates/gatehouse-operations) by the desktop
 // app's ts export: do not edit. One function per Tauri command of the window.
 import type { AccountCreated } from "./AccountCreated";
+import type { AccountDeleted } from "./AccountDeleted";
+import type { AccountDetail } from "./AccountDetail";
 import type { AccountQuery } from "./AccountQuery";
+import type { AccountStatusChange } from "./AccountStatusChange";
+import type { AccountUpdate } from "./AccountUpdate";
 import type { AccountView } from "./AccountView";
+import type { AllTokensQuery } from "./AllTokensQuery";
 import type { ApiTokenView } from "./ApiTokenView";
 import type { AppPreferences } from "./AppPreferences";
 import type { AppState } from "./AppState";
@@ -12,6 +17,7 @@ import type { ClipboardReceipt } from "./ClipboardReceipt";
 import type { ConnectionTest } from "./ConnectionTest";
 import type { FieldCheck } from "./FieldCheck";
 import type { FieldReport } from "./FieldReport";
+import type { GeneratedPassword } from "./GeneratedPassword";
 import type { InstanceStatus } from "./InstanceStatus";
 import type { IssuedApiToken } from "./IssuedApiToken";
 import type { Jwks } from "./Jwks";
@@ -26,11 +32,14 @@ import type { PasswordChange } from "./PasswordChange";
 import type { PasswordPolicy } from "./PasswordPolicy";
 import type { PasswordReset } from "./PasswordReset";
 import type { PasswordResetRequest } from "./PasswordResetRequest";
+import type { PlanInUse } from "./PlanInUse";
 import type { PolicyReport } from "./PolicyReport";
 import type { PresetInfo } from "./PresetInfo";
+import type { RecoveryCodes } from "./RecoveryCodes";
 import type { RemoteProfile } from "./RemoteProfile";
 import type { RemoteProfileView } from "./RemoteProfileView";
 import type { RolesChange } from "./RolesChange";
+import type { SecondFactorSignIn } from "./SecondFactorSignIn";
 import type { ServerContact } from "./ServerContact";
 import type { ServerProfile } from "./ServerProfile";
 import type { SessionView } from "./SessionView";
@@ -40,7 +49,12 @@ import type { SetupDone } from "./SetupDone";
 import type { SignIn } from "./SignIn";
 import type { StatusChange } from "./StatusChange";
 import type { TokenQuery } from "./TokenQuery";
+import type { TotpConfirmation } from "./TotpConfirmation";
+import type { TotpEnrollment } from "./TotpEnrollment";
+import type { TotpRemoval } from "./TotpRemoval";
+import type { UserDeleted } from "./UserDeleted";
 import type { UserQuery } from "./UserQuery";
+import type { UserUpdate } from "./UserUpdate";
 import type { UserView } from "./UserView";
 
 /** Invokes one command with its named arguments. */
@@ -51,6 +65,7 @@ export const SESSIONLESS_COMMANDS: ReadonlySet<string> = new Set([
   "instance_status",
   "setup",
   "sign_in",
+  "complete_sign_in",
   "password_policy",
   "evaluate_password",
   "check_field",
@@ -97,6 +112,27 @@ export function commands(call: Call) {
      * 000's "Create Admin JWT"). Throttled per source and per login.
      */
     signIn: (request: SignIn) => call<SessionView>("sign_in", { request }),
+    /**
+     * Finish a sign-in that answered `second_factor_required`: its challenge with a
+     * `code` of the authenticator app or a `recovery_code`; returns the access token.
+     * Each code works once; wrong ones count toward the sign-in throttle.
+     */
+    completeSignIn: (request: SecondFactorSignIn) => call<SessionView>("complete_sign_in", { request }),
+    /**
+     * Begin setting up two-step sign-in: a new TOTP secret, its otpauth URI and that
+     * as an SVG QR code, shown this once. Nothing changes until it is confirmed.
+     */
+    startTotpEnrollment: () => call<TotpEnrollment>("start_totp_enrollment", {}),
+    /**
+     * Confirm two-step sign-in with a current code; returns ten single-use recovery
+     * codes, this once.
+     */
+    confirmTotpEnrollment: (confirmation: TotpConfirmation) => call<RecoveryCodes>("confirm_totp_enrollment", { confirmation }),
+    /**
+     * Turn one's own two-step sign-in off, with the password and a current code (or
+     * a recovery code); not while the instance's policy requires it.
+     */
+    removeTotp: (removal: TotpRemoval) => call<UserView>("remove_totp", { removal }),
     /** The signed-in user. */
     me: () => call<UserView>("me", {}),
     /**
@@ -113,6 +149,17 @@ export function commands(call: Call) {
     createUser: (request: NewUser) => call<UserView>("create_user", { request }),
     /** Create an admin: role admin, email confirmed (seed 003; admins). */
     createAdmin: (request: NewAdmin) => call<UserView>("create_admin", { request }),
+    /**
+     * Edit a user's username, email, names, business role or preferences
+     * (admins), from the `version` the admin saw: a user changed since is
+     * refused with `stale_version`, and nothing is saved.
+     */
+    updateUser: (id: string, update: UserUpdate) => call<UserView>("update_user", { id, update }),
+    /**
+     * Delete a user with their API tokens; their sessions end (admins). Not
+     * oneself, never the last active admin; the audit trail keeps their events.
+     */
+    deleteUser: (id: string) => call<UserDeleted>("delete_user", { id }),
     /**
      * Change a user's status: active, pending, suspended, deactivated (admins).
      * Not one's own, and never leaving no active admin.
@@ -131,10 +178,37 @@ export function commands(call: Call) {
     resetUserPassword: (id: string, request: PasswordResetRequest) => call<PasswordReset>("reset_user_password", { id, request }),
     /** Lift a sign-in lock and every source's wait (admins). */
     unlockUser: (id: string) => call<UserView>("unlock_user", { id }),
+    /**
+     * Remove another user's two-step sign-in, e.g. for a lost phone (admins); ends
+     * their sessions. They sign in with their password and set it up again.
+     */
+    resetSecondFactor: (id: string) => call<UserView>("reset_second_factor", { id }),
     /** Accounts, newest first (admins). */
     listAccounts: (query: AccountQuery) => call<Page<AccountView>>("list_accounts", { query }),
     /** One account (admins). */
     getAccount: (id: string) => call<AccountView>("get_account", { id }),
+    /**
+     * One account with its members and their working API tokens, and how many
+     * of each a deletion would remove (admins).
+     */
+    getAccountDetail: (id: string) => call<AccountDetail>("get_account_detail", { id }),
+    /** Rename an account or change its plan (admins). */
+    updateAccount: (id: string, update: AccountUpdate) => call<AccountView>("update_account", { id, update }),
+    /**
+     * Suspend or reactivate an account: a suspended account's users cannot
+     * sign in or use their tokens (admins). Not one's own account.
+     */
+    setAccountStatus: (id: string, change: AccountStatusChange) => call<AccountView>("set_account_status", { id, change }),
+    /**
+     * Delete an account with its users and their API tokens (admins). Not
+     * one's own account; the audit trail keeps its events.
+     */
+    deleteAccount: (id: string) => call<AccountDeleted>("delete_account", { id }),
+    /**
+     * The plans accounts have, with how many accounts have each: what an
+     * account's plan is chosen from (admins).
+     */
+    listPlans: () => call<List<PlanInUse>>("list_plans", {}),
     /**
      * Create an account with its primary user and default API token, atomically
      * (seed 001; admins). A retry with the same `Idempotency-Key` returns the first
@@ -153,6 +227,11 @@ export function commands(call: Call) {
      * One made for another user (`user_id`, admins) is audited as such.
      */
     createApiToken: (request: NewApiToken) => call<IssuedApiToken>("create_api_token", { request }),
+    /**
+     * Every user's API tokens, newest first, filtered by owner, account and
+     * state; only working ones unless asked for (admins). Never their secrets.
+     */
+    listAllApiTokens: (query: AllTokensQuery) => call<Page<ApiTokenView>>("list_all_api_tokens", { query }),
     /** Revoke an API token. Revoking twice is harmless. */
     revokeApiToken: (id: string) => call<ApiTokenView>("revoke_api_token", { id }),
     /**
@@ -166,6 +245,11 @@ export function commands(call: Call) {
      * credential needed; nothing stored; throttled per client.
      */
     evaluatePassword: (candidate: PasswordCandidate) => call<PolicyReport>("evaluate_password", { candidate }),
+    /**
+     * A random password that passes the policy in force, for a form to fill
+     * in (admins). Nothing is stored.
+     */
+    generatePassword: () => call<GeneratedPassword>("generate_password", {}),
     /**
      * Check one field's value as the submit would (the same parser), for feedback
      * as the field is left or, for a blocked email domain, typed. An email without

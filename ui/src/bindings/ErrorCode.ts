@@ -3,4 +3,4 @@
 /**
  * The stable, machine-readable code of an [`Error`].
  */
-export type ErrorCode = "bad_request" | "validation_failed" | "conflict" | "already_initialized" | "not_initialized" | "invalid_credentials" | "unauthenticated" | "token_expired" | "user_inactive" | "forbidden" | "password_change_required" | "not_found" | "idempotency_key_reused" | "keychain_unavailable" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "method_not_allowed" | "unavailable" | "certificate_changed" | "internal";
+export type ErrorCode = "bad_request" | "validation_failed" | "conflict" | "already_initialized" | "not_initialized" | "invalid_credentials" | "unauthenticated" | "token_expired" | "user_inactive" | "forbidden" | "password_change_required" | "second_factor_required" | "second_factor_enrollment_required" | "not_found" | "idempotency_key_reused" | "keychain_unavailable" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "method_not_allowed" | "unavailable" | "certificate_changed" | "internal";

@@ -6,6 +6,10 @@ import type { UserView } from "./UserView";
  */
 export type SessionView = { user: UserView, must_change_password: boolean, 
 /**
+ * The instance requires two-step sign-in and this user has not set it up yet.
+ */
+must_enroll_second_factor: boolean, 
+/**
  * RFC 3339.
  */
 expires_at: string, };

@@ -9,4 +9,9 @@ export type SignedIn = { access_token: IssuedAccessToken, user: UserView,
 /**
  * The password is temporary: nothing but a password change is allowed until then.
  */
-must_change_password: boolean, };
+must_change_password: boolean, 
+/**
+ * The instance requires a second factor this user has not set up: nothing but
+ * setting it up (after any password change) is allowed until then.
+ */
+must_enroll_second_factor: boolean, };

@@ -19,4 +19,8 @@ failed_sign_ins: number,
  * Set when 100 failures in a row lock the username for every network source
  * (docs/decisions/0002-sign-in-throttle.md); admins can lift it.
  */
-locked_until: string | null, created_at: string, created_by: string | null, updated_at: string, };
+locked_until: string | null, created_at: string, created_by: string | null, updated_at: string, 
+/**
+ * Signs in in two steps (an authenticator app is set up and confirmed).
+ */
+second_factor: boolean, };

@@ -26,9 +26,11 @@ import type { PasswordReset } from "./PasswordReset";
 import type { PasswordResetRequest } from "./PasswordResetRequest";
 import type { PolicyReport } from "./PolicyReport";
 import type { PresetInfo } from "./PresetInfo";
+import type { RecoveryCodes } from "./RecoveryCodes";
 import type { RemoteProfile } from "./RemoteProfile";
 import type { RemoteProfileView } from "./RemoteProfileView";
 import type { RolesChange } from "./RolesChange";
+import type { SecondFactorSignIn } from "./SecondFactorSignIn";
 import type { ServerContact } from "./ServerContact";
 import type { ServerProfile } from "./ServerProfile";
 import type { SessionView } from "./SessionView";
@@ -38,6 +40,9 @@ import type { SetupDone } from "./SetupDone";
 import type { SignIn } from "./SignIn";
 import type { StatusChange } from "./StatusChange";
 import type { TokenQuery } from "./TokenQuery";
+import type { TotpConfirmation } from "./TotpConfirmation";
+import type { TotpEnrollment } from "./TotpEnrollment";
+import type { TotpRemoval } from "./TotpRemoval";
 import type { UserQuery } from "./UserQuery";
 import type { UserView } from "./UserView";
 
@@ -49,6 +54,7 @@ export const SESSIONLESS_COMMANDS: ReadonlySet<string> = new Set([
   "instance_status",
   "setup",
   "sign_in",
+  "complete_sign_in",
   "password_policy",
   "evaluate_password",
   "verification_keys",
@@ -94,6 +100,27 @@ export function commands(call: Call) {
      * 000's "Create Admin JWT"). Throttled per source and per login.
      */
     signIn: (request: SignIn) => call<SessionView>("sign_in", { request }),
+    /**
+     * Finish a sign-in that answered `second_factor_required`: its challenge with a
+     * `code` of the authenticator app or a `recovery_code`; returns the access token.
+     * Each code works once; wrong ones count toward the sign-in throttle.
+     */
+    completeSignIn: (request: SecondFactorSignIn) => call<SessionView>("complete_sign_in", { request }),
+    /**
+     * Begin setting up two-step sign-in: a new TOTP secret, its otpauth URI and that
+     * as an SVG QR code, shown this once. Nothing changes until it is confirmed.
+     */
+    startTotpEnrollment: () => call<TotpEnrollment>("start_totp_enrollment", {}),
+    /**
+     * Confirm two-step sign-in with a current code; returns ten single-use recovery
+     * codes, this once.
+     */
+    confirmTotpEnrollment: (confirmation: TotpConfirmation) => call<RecoveryCodes>("confirm_totp_enrollment", { confirmation }),
+    /**
+     * Turn one's own two-step sign-in off, with the password and a current code (or
+     * a recovery code); not while the instance's policy requires it.
+     */
+    removeTotp: (removal: TotpRemoval) => call<UserView>("remove_totp", { removal }),
     /** The signed-in user. */
     me: () => call<UserView>("me", {}),
     /**
@@ -128,6 +155,11 @@ export function commands(call: Call) {
     resetUserPassword: (id: string, request: PasswordResetRequest) => call<PasswordReset>("reset_user_password", { id, request }),
     /** Lift a sign-in lock and every source's wait (admins). */
     unlockUser: (id: string) => call<UserView>("unlock_user", { id }),
+    /**
+     * Remove another user's two-step sign-in, e.g. for a lost phone (admins); ends
+     * their sessions. They sign in with their password and set it up again.
+     */
+    resetSecondFactor: (id: string) => call<UserView>("reset_second_factor", { id }),
     /** Accounts, newest first (admins). */
     listAccounts: (query: AccountQuery) => call<Page<AccountView>>("list_accounts", { query }),
     /** One account (admins). */

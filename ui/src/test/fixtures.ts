@@ -53,6 +53,7 @@ export function user(over: Partial<UserView> = {}): UserView {
     created_at: "2026-01-01T00:00:00Z",
     created_by: null,
     updated_at: "2026-01-01T00:00:00Z",
+    second_factor: false,
     ...over,
   };
 }

@@ -8,8 +8,8 @@ use gatehouse_api::trust::Trust;
 use gatehouse_api::{problem, Backend, InProcess, Remote};
 use gatehouse_domain::{
     Credential, DatabaseConfig, Error, ErrorCode, FieldError, Gatehouse, PasswordPolicy,
-    PostgresConfig, Problem, SecretStore, SecretStoreError, SecretString, SetupDone, SignInSource,
-    SignedIn,
+    PostgresConfig, Problem, RecoveryCodes, SecretStore, SecretStoreError, SecretString, SetupDone,
+    SignInSource, SignedIn,
 };
 
 use crate::clipboard::ClipboardGuard;
@@ -68,6 +68,20 @@ impl StartsSession for SignedIn {
             view.clone(),
         );
         view
+    }
+}
+
+impl StartsSession for RecoveryCodes {
+    /// The codes, shown once; the session goes on with its user now enrolled (so a
+    /// session sent into enrolment by the policy may do everything from now on).
+    type Seen = RecoveryCodes;
+
+    fn start(self, shell: &Shell) -> RecoveryCodes {
+        if let Some(session) = shell.session.lock().expect("session lock").as_mut() {
+            session.view.user = self.user.clone();
+            session.view.must_enroll_second_factor = false;
+        }
+        self
     }
 }
 

@@ -11,7 +11,7 @@ vi.mock("@tauri-apps/api/core", () => import("./test/tauri-mock"));
 
 const local = { kind: "local" as const, label: "Local database", detail: "/tmp/g.db" };
 const ready = { initialized: true, instance_id: "i1", organization: "Acme", created_at: "2026-01-01T00:00:00Z" };
-const session = { user: user(), must_change_password: false, expires_at: "2099-01-01T01:00:00Z" };
+const session = { user: user(), must_change_password: false, must_enroll_second_factor: false, expires_at: "2099-01-01T01:00:00Z" };
 
 function shellWith(state: AppState) {
   onInvoke((cmd) => {

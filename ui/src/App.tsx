@@ -11,6 +11,7 @@ import { ConnectScreen } from "./screens/Connect";
 import { ConnectionProblemScreen } from "./screens/ConnectionProblem";
 import { MainScreen } from "./screens/Main";
 import { SignInScreen } from "./screens/SignIn";
+import { TwoStepScreen } from "./screens/TwoStep";
 import { SetupWizard } from "./screens/Wizard";
 
 export function App() {
@@ -68,6 +69,7 @@ export function App() {
   else if (!s.instance || !s.instance.initialized) screen = <SetupWizard />;
   else if (!s.session) screen = <SignInScreen />;
   else if (s.session.must_change_password) screen = <ChangePasswordScreen />;
+  else if (s.session.must_enroll_second_factor) screen = <TwoStepScreen forced />;
   else screen = <MainScreen />;
 
   return (

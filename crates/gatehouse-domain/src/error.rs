@@ -244,7 +244,7 @@ pub struct Problem {
     /// For `second_factor_required`: the challenge to present with a code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
-    pub second_factor: Option<crate::second_factor::SecondFactorChallenge>,
+    pub second_factor: Option<Box<crate::second_factor::SecondFactorChallenge>>,
 }
 
 impl Problem {
@@ -312,7 +312,7 @@ impl Error {
             _ => None,
         };
         if let Error::SecondFactorRequired(challenge) = self {
-            problem.second_factor = Some(challenge.clone());
+            problem.second_factor = Some(Box::new(challenge.clone()));
         }
         problem
     }

@@ -164,7 +164,7 @@ macro_rules! backend_operations {
                 args: { body confirmation: TotpConfirmation },
                 output: RecoveryCodes,
                 http: post "/api/v1/me/totp/confirm" tag "sessions" [],
-                window: backend,
+                window: session,
             }
 
             /// Turn one's own two-step sign-in off, with the password and a current code (or

@@ -31,7 +31,7 @@ function makeUser(over: Partial<UserView>): UserView {
     id: id("usr"), account_id: "acc_1", username: "user", email: "user@acme.test", first_name: null, last_name: null,
     business_role: null, roles: ["viewer"], status: "active", is_active: true, email_confirmed_at: null, preferences: {},
     must_change_password: false, failed_sign_ins: 0, locked_until: null, created_at: now(), created_by: null, updated_at: now(),
-    version: 1, last_sign_in_at: null, ...over,
+    version: 1, last_sign_in_at: null, second_factor: false, ...over,
   };
 }
 
@@ -67,7 +67,7 @@ export function installMockShell(scenario: string): void {
       { id: "tok_2", name: "Old laptop", prefix: "gth_Zq91", user_id: admin.id, owner_username: admin.username, account_id: "acc_1", created_at: "2026-01-05T10:00:00Z", created_by: admin.id, created_by_username: admin.username, expires_at: null, last_used_at: null, revoked_at: "2026-02-01T10:00:00Z", state: "revoked" },
     );
     if (scenario === "signed-in" || scenario === "must-change") {
-      state.session = { user: { ...admin, must_change_password: scenario === "must-change" }, must_change_password: scenario === "must-change", expires_at: new Date(Date.now() + 3600_000).toISOString() };
+      state.session = { user: { ...admin, must_change_password: scenario === "must-change" }, must_change_password: scenario === "must-change", must_enroll_second_factor: false, expires_at: new Date(Date.now() + 3600_000).toISOString() };
     }
   }
 
@@ -111,14 +111,14 @@ export function installMockShell(scenario: string): void {
       users.push(admin);
       accounts.push({ ...org, name: r.organization, created_at: now() });
       state.instance = { initialized: true, instance_id: "ins_1", organization: r.organization, created_at: now() };
-      state.session = { user: admin, must_change_password: false, expires_at: new Date(Date.now() + 3600_000).toISOString() };
+      state.session = { user: admin, must_change_password: false, must_enroll_second_factor: false, expires_at: new Date(Date.now() + 3600_000).toISOString() };
       return { data: { accessToken: `eyJhbGciOiJFZERTQSJ9.${secret("eyJzdWIi")}.sig`, tokenType: "Bearer", expiresAt: state.session.expires_at }, admin, account: accounts[accounts.length - 1], instance_id: "ins_1" };
     },
     sign_in: (a) => {
       const r = a.request as { login: string; password: string };
       const u = users.find((x) => x.username === r.login || x.email === r.login);
       if (!u || r.password === "wrong") throw recordedProblem("sign_in_failed");
-      state.session = { user: u, must_change_password: u.must_change_password, expires_at: new Date(Date.now() + 3600_000).toISOString() };
+      state.session = { user: u, must_change_password: u.must_change_password, must_enroll_second_factor: false, expires_at: new Date(Date.now() + 3600_000).toISOString() };
       return state.session;
     },
     sign_out: () => { state.session = null; return structuredClone(state); },

@@ -66,13 +66,16 @@ export function toProblem(err: unknown): Problem {
       detail: typeof value.detail === "string" ? value.detail : "",
       code,
       errors: asFieldErrors(value.errors),
+      ...(isRecord(value.second_factor) && typeof value.second_factor.challenge === "string"
+        ? { second_factor: { challenge: value.second_factor.challenge, expires_at: String(value.second_factor.expires_at) } }
+        : {}),
     };
   }
   return genericProblem();
 }
 
 /** Codes after which the app must look at its state again (the session ended or must change). */
-const SESSION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["unauthenticated", "token_expired", "password_change_required"]);
+const SESSION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["unauthenticated", "token_expired", "password_change_required", "second_factor_enrollment_required"]);
 const sessionListeners = new Set<(p: Problem) => void>();
 
 /** Called whenever a command fails because the session ended or needs a password change. */

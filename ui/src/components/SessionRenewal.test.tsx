@@ -11,7 +11,7 @@ import { RENEW_BEFORE_MS, SessionRenewal } from "./SessionRenewal";
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
 
 function session(expiresInMs: number): SessionView {
-  return { user: user({ username: "ada" }), must_change_password: false, expires_at: new Date(Date.now() + expiresInMs).toISOString() };
+  return { user: user({ username: "ada" }), must_change_password: false, must_enroll_second_factor: false, expires_at: new Date(Date.now() + expiresInMs).toISOString() };
 }
 
 function renderWith(current: SessionView, setState: (s: AppState) => void) {

@@ -10,7 +10,7 @@ import { ChangePasswordScreen } from "./ChangePassword";
 
 vi.mock("@tauri-apps/api/core", () => import("../test/tauri-mock"));
 
-const session: SessionView = { user: user(), must_change_password: false, expires_at: "2026-11-23T17:00:00Z" };
+const session: SessionView = { user: user(), must_change_password: false, must_enroll_second_factor: false, expires_at: "2026-11-23T17:00:00Z" };
 const state: AppState = { connection: null, instance: null, connection_problem: null, session, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 
 function renderScreen(onClose = () => undefined) {

@@ -9,10 +9,11 @@ import { AccountsScreen } from "./Accounts";
 import { ChangePasswordScreen } from "./ChangePassword";
 import { SettingsScreen } from "./Settings";
 import { TokensScreen } from "./Tokens";
+import { TwoStepScreen } from "./TwoStep";
 import { UsersScreen } from "./Users";
 
 /** The sidebar's screens, and the own-password screen reached from the user block. */
-type Tab = "users" | "accounts" | "tokens" | "settings" | "password";
+type Tab = "users" | "accounts" | "tokens" | "settings" | "password" | "two-step";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "users", label: "Users" },
@@ -97,6 +98,9 @@ export function MainScreen() {
           <button type="button" className="link-button" data-testid="nav-change-password" onClick={() => setTab("password")}>
             Change password
           </button>
+          <button type="button" className="link-button" data-testid="nav-two-step" onClick={() => setTab("two-step")}>
+            Two-step sign-in
+          </button>
           <button type="button" data-testid="sign-out" onClick={() => void signOut()} disabled={signingOut}>
             Sign out
           </button>
@@ -108,6 +112,7 @@ export function MainScreen() {
         {tab === "tokens" && <TokensScreen />}
         {tab === "settings" && <SettingsScreen />}
         {tab === "password" && <ChangePasswordScreen forced={false} onClose={() => setTab("users")} />}
+        {tab === "two-step" && <TwoStepScreen forced={false} />}
       </main>
       <SessionRenewal />
     </div>

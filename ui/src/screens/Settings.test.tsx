@@ -16,6 +16,7 @@ const settings: Settings = {
     min_character_classes: 0, forbid_whitespace: false, forbid_personal_info: true, min_strength_score: 3, forbid_common: true,
   },
   access_token_minutes: 60, api_token_days: 90, api_token_max_days: 365, lockout_threshold: 5, lockout_minutes: 15, blocked_email_domains: ["gmail.com"],
+  second_factor: "off",
 };
 const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
 

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { api } from "../api/client";
 import type { PresetInfo } from "../bindings/PresetInfo";
 import type { PasswordPolicy } from "../bindings/PasswordPolicy";
+import type { SecondFactorPolicy } from "../bindings/SecondFactorPolicy";
 import type { Settings } from "../bindings/Settings";
 import type { Theme } from "../bindings/Theme";
 import { Field, FormError } from "../components/Field";
@@ -41,6 +42,12 @@ const THEME_LABELS: Record<Theme, string> = {
 };
 const THEMES = Object.keys(THEME_LABELS) as Theme[];
 
+const SECOND_FACTOR_POLICIES: [SecondFactorPolicy, string][] = [
+  ["off", "No one (each user may turn it on)"],
+  ["admins", "Admins"],
+  ["everyone", "Everyone"],
+];
+
 const NO_CONTEXT = { username: null, email: null, first_name: null, last_name: null };
 const NO_PRESETS: PresetInfo[] = [];
 
@@ -73,6 +80,7 @@ export function SettingsScreen() {
   const [nums, setNums] = useState<Numbers | null>(null);
   // No limit on API token lifetime: tokens that never expire may be made.
   const [unlimited, setUnlimited] = useState(false);
+  const [secondFactor, setSecondFactor] = useState<SecondFactorPolicy>("off");
   const [domains, setDomains] = useState("");
   const [preview, setPreview] = useState("");
   const [saved, setSaved] = useState(false);
@@ -85,6 +93,7 @@ export function SettingsScreen() {
       setCheckedPolicy(s.password_policy);
       setDomains(s.blocked_email_domains.join("\n"));
       setUnlimited(s.api_token_max_days === null);
+      setSecondFactor(s.second_factor);
       setTheme(prefs.theme);
       setNums({
         access_token_minutes: String(s.access_token_minutes),
@@ -122,6 +131,7 @@ export function SettingsScreen() {
         lockout_threshold: Number(nums.lockout_threshold),
         lockout_minutes: Number(nums.lockout_minutes),
         blocked_email_domains: domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean),
+        second_factor: secondFactor,
       });
       setLoaded(updated);
       setPolicy(updated.password_policy);
@@ -223,6 +233,33 @@ export function SettingsScreen() {
             <h2>Failed sign-ins</h2>
             {num("lockout_threshold", "Failures from one source before it must wait", "3–100 from one address (or this app). The wait starts at 1 minute and doubles with each further failure, up to an hour; other sources are not affected.")}
             {num("lockout_minutes", "Failures are forgotten after (minutes)", "1–1440 minutes without a failure or wait. 100 failures in a row from anywhere lock the user for a day, except in this app.")}
+          </div>
+          <div className="card">
+            <h2>Two-step sign-in</h2>
+            <fieldset className="theme-choice" aria-describedby="settings-second-factor-hint">
+              <legend>Required of</legend>
+              {SECOND_FACTOR_POLICIES.map(([value, label]) => (
+                <label key={value} className="check">
+                  <input
+                    type="radio"
+                    name="settings-second-factor"
+                    value={value}
+                    checked={secondFactor === value}
+                    onChange={() => {
+                      setSecondFactor(value);
+                      clearFields("second_factor");
+                      setSaved(false);
+                    }}
+                    data-testid={`settings-second-factor-${value}`}
+                  />
+                  {label}
+                </label>
+              ))}
+            </fieldset>
+            <p className="hint small muted" id="settings-second-factor-hint">
+              Those required to use it who have not set it up are asked to right after their password. Set it up for yourself first.
+            </p>
+            {errs.second_factor && <p className="field-error">{errs.second_factor}</p>}
           </div>
           <div className="card">
             <h2>This computer</h2>

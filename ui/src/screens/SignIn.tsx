@@ -4,6 +4,7 @@ import { Field, FormError } from "../components/Field";
 import { useSubmit } from "../hooks/useSubmit";
 import { useApp } from "../lib/app";
 import { Form } from "../components/Form";
+import type { SessionView } from "../bindings/SessionView";
 
 export function SignInScreen() {
   const { state, refresh, setState } = useApp();
@@ -12,18 +13,57 @@ export function SignInScreen() {
   const { busy, problem, errors: errs, run, setProblem, onEdit } = useSubmit();
   const passwordRef = useRef<HTMLInputElement>(null);
 
+  // The password was right and a code must follow: the challenge of the second step.
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [code, setCode] = useState("");
+  const [recovery, setRecovery] = useState(false);
+
+  function started(session: SessionView) {
+    // Show the signed-in app at once, then take the shell's full state.
+    setState({ ...state, session });
+    void refresh();
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const session = await run(() => api.signIn({ login: login.trim(), password }));
+    const outcome = await run(async () => {
+      try {
+        return await api.signIn({ login: login.trim(), password });
+      } catch (err) {
+        const p = toProblem(err);
+        if (p.code === "second_factor_required" && p.second_factor) return p.second_factor.challenge;
+        throw err;
+      }
+    });
     setPassword("");
-    if (!session) {
+    if (typeof outcome === "string") {
+      setChallenge(outcome);
+      return;
+    }
+    if (!outcome) {
       // Try again from the password (emptied), whatever had the focus (the disabled button, say).
       passwordRef.current?.focus();
       return;
     }
-    // Show the signed-in app at once, then take the shell's full state.
-    setState({ ...state, session });
-    void refresh();
+    started(outcome);
+  }
+
+  async function submitCode(e: FormEvent) {
+    e.preventDefault();
+    if (!challenge) return;
+    const typed = code.trim();
+    const session = await run(() =>
+      api.completeSignIn({ challenge, code: recovery ? null : typed, recovery_code: recovery ? typed : null }),
+    );
+    setCode("");
+    if (session) started(session);
+  }
+
+  function backToPassword() {
+    setChallenge(null);
+    setCode("");
+    setRecovery(false);
+    setProblem(null);
   }
 
   async function disconnect() {
@@ -39,6 +79,44 @@ export function SignInScreen() {
       <div className="card narrow">
         <p className="eyebrow">{state.instance?.organization ?? "Gatehouse"}</p>
         <h1>Sign in</h1>
+        {challenge ? (
+          <Form onSubmit={(e) => void submitCode(e)}>
+            <p className="muted">
+              {recovery
+                ? "Enter one of the recovery codes you saved when you set up two-step sign-in. Each works once."
+                : "Enter the 6-digit code your authenticator app shows for this instance."}
+            </p>
+            <Field
+              key={recovery ? "recovery" : "code"}
+              label={recovery ? "Recovery code" : "Code"}
+              value={code}
+              onChange={onEdit(["code", "recovery_code"], setCode)}
+              testId="signin-code"
+              error={errs.code ?? errs.recovery_code}
+              autoComplete="one-time-code"
+              inputMode={recovery ? "text" : "numeric"}
+              autoFocus
+              required
+            />
+            {errs.challenge && (
+              <p className="field-error" role="alert">
+                {errs.challenge}
+              </p>
+            )}
+            <FormError problem={problem && !errs.challenge ? problem : null} />
+            <div className="actions">
+              <button type="button" className="link" onClick={() => setRecovery(!recovery)} data-testid="signin-use-recovery">
+                {recovery ? "Use a code from the app" : "Use a recovery code"}
+              </button>
+              <button type="button" onClick={backToPassword} data-testid="signin-back">
+                Back
+              </button>
+              <button type="submit" className="primary" data-testid="signin-code-submit" disabled={busy || code.trim() === ""}>
+                {busy ? "Checking…" : "Verify"}
+              </button>
+            </div>
+          </Form>
+        ) : (
         <Form onSubmit={(e) => void submit(e)}>
           <Field label="Username or email" value={login} onChange={onEdit("login", setLogin)} testId="signin-login" error={errs.login} autoComplete="username" autoFocus required />
           <Field
@@ -59,6 +137,7 @@ export function SignInScreen() {
             </button>
           </div>
         </Form>
+        )}
         <p className="small muted connection-line">
           Connected to {state.connection?.label} <span className="muted">({state.connection?.detail})</span> ·{" "}
           <button type="button" className="link" onClick={() => void disconnect()} data-testid="disconnect">

@@ -235,6 +235,23 @@ export function UserDetail({ id, onBack, onDeleted }: { id: string; onBack: () =
                 Reset to a temporary password
               </button>
             </div>
+            <div className="card">
+              <h2>Two-step sign-in</h2>
+              <p className="small muted" data-testid="user-second-factor">
+                {user?.second_factor ? "On: signing in asks for a code from an authenticator app." : "Off."}{" "}
+                {user?.second_factor && !self && "Resetting it (for a lost phone) ends the user's sessions; they sign in with their password and may set it up again."}
+              </p>
+              {user?.second_factor && !self && (
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() => void run(() => api.resetSecondFactor(id), "Two-step sign-in reset; the user's sessions ended.")}
+                  data-testid="user-reset-second-factor"
+                >
+                  Reset two-step sign-in
+                </button>
+              )}
+            </div>
             <div className="card" aria-labelledby="user-tokens-h">
               <h2 id="user-tokens-h">API tokens</h2>
               {tokens.data === null ? (

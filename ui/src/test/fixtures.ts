@@ -57,6 +57,7 @@ export function user(over: Partial<UserView> = {}): UserView {
     updated_at: "2026-01-01T00:00:00Z",
     version: 1,
     last_sign_in_at: null,
+    second_factor: false,
     ...over,
   };
 }

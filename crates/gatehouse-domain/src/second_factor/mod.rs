@@ -372,7 +372,7 @@ impl Gatehouse {
                 serde_json::json!({ "recovery_codes": hashes.len() }),
             )
             .await?;
-            Ok::<_, Error>(tx.user(user.id).await?.ok_or(Error::Unauthenticated)?)
+            tx.user(user.id).await?.ok_or(Error::Unauthenticated)
         })?;
         Ok(RecoveryCodes {
             codes: codes.into_iter().map(OneTimeSecret::new).collect(),

@@ -3,11 +3,11 @@
 //! credential given by the operation's `access`, then its arguments in order.
 
 use gatehouse_domain::{
-    AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, Credential,
-    InstanceStatus, IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
-    PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
-    PolicyReport, RolesChange, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
-    TokenQuery, UserQuery, UserView,
+    AccountCreated, AccountQuery, AccountView, ApiTokenView, AuditPage, AuditQuery,
+    AuditVerification, Credential, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount,
+    NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy,
+    PasswordReset, PasswordResetRequest, PolicyReport, RolesChange, Settings, Setup, SetupDone,
+    SignIn, SignedIn, StatusChange, TokenQuery, UserQuery, UserView,
 };
 use secrecy::SecretString;
 use uuid::Uuid;

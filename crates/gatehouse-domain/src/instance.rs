@@ -465,8 +465,18 @@ impl Gatehouse {
         let now = self.now();
         transaction!(self.pool(), Mode::Write, |tx| async {
             let caller = self.authorize_admin(tx, credential).await?;
+            let before = tx
+                .instance()
+                .await?
+                .ok_or(Error::NotInitialized)?
+                .settings
+                .0;
             tx.update_settings(&Json(settings.clone())).await?;
-            let detail = serde_json::to_value(&settings).map_err(Error::internal)?;
+            // The settings hold no secret: both are recorded whole.
+            let detail = serde_json::json!({
+                "before": serde_json::to_value(&before).map_err(Error::internal)?,
+                "after": serde_json::to_value(&settings).map_err(Error::internal)?,
+            });
             audit::record(
                 tx,
                 now,

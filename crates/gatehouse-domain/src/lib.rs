@@ -33,7 +33,10 @@ pub mod username;
 pub use access_token::{IssuedAccessToken, Jwk, Jwks};
 pub use account::{AccountCreated, AccountQuery, AccountView, NewAccount};
 pub use api_token::{ApiTokenView, IssuedApiToken, NewApiToken, TokenQuery, TokenState};
-pub use audit::{AuditEvent, AuditQuery};
+pub use audit::{
+    AuditAction, AuditEvent, AuditPage, AuditQuery, AuditVerification, BreakReason, BrokenLink,
+    GENESIS_HASH,
+};
 pub use auth::{Credential, PasswordChange, SignIn, SignedIn};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::Email;

@@ -12,10 +12,10 @@ use axum::routing::{on, MethodFilter};
 use axum::{Json, Router};
 use gatehouse_api::catalog::Flag;
 use gatehouse_domain::{
-    AccountQuery, AccountView, ApiTokenView, AuditEvent, AuditQuery, InstanceStatus,
-    IssuedApiToken, List, NewAdmin, NewApiToken, NewUser, Page, PasswordChange, PasswordPolicy,
-    PasswordReset, PasswordResetRequest, RolesChange, Settings, SignedIn, StatusChange, TokenQuery,
-    UserQuery, UserView,
+    AccountQuery, AccountView, ApiTokenView, AuditPage, AuditQuery, AuditVerification,
+    InstanceStatus, IssuedApiToken, List, NewAdmin, NewApiToken, NewUser, Page, PasswordChange,
+    PasswordPolicy, PasswordReset, PasswordResetRequest, RolesChange, Settings, SignedIn,
+    StatusChange, TokenQuery, UserQuery, UserView,
 };
 use serde::Serialize;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};

@@ -16,6 +16,7 @@ import { useApp } from "../lib/app";
 import { formatDateTime, fullName } from "../lib/format";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { Form } from "../components/Form";
+import type { AuditSubject } from "./Audit";
 
 
 type Pending =
@@ -23,7 +24,7 @@ type Pending =
   | { kind: "reset" }
   | null;
 
-export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
+export function UserDetail({ id, onBack, onHistory }: { id: string; onBack: () => void; onHistory?: (subject: AuditSubject) => void }) {
   const { session } = useApp();
   const [roles, setRoles] = useState<Role[]>([]);
   const { data: user, setData: setUser, problem: loadProblem } = useLoad(() => api.getUser(id), [id], { onLoad: (u) => setRoles(u.roles) });
@@ -78,7 +79,14 @@ export function UserDetail({ id, onBack }: { id: string; onBack: () => void }) {
           </button>
           <h1 id="user-h">{user ? user.username : "User"}</h1>
         </div>
-        {user && <span className={`badge big status-${user.status}`}>{user.status}</span>}
+        <div className="head-actions">
+          {user && onHistory && (
+            <button type="button" className="link" onClick={() => onHistory({ id: user.id, name: user.username })} data-testid="user-history">
+              This user&apos;s history
+            </button>
+          )}
+          {user && <span className={`badge big status-${user.status}`}>{user.status}</span>}
+        </div>
       </header>
       <FormError problem={problem} />
       {flash && (

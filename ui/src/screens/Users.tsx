@@ -8,6 +8,7 @@ import { useLoad } from "../hooks/useLoad";
 import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName } from "../lib/format";
 import { NewUserForm } from "./NewUser";
+import type { AuditSubject } from "./Audit";
 import { UserDetail } from "./UserDetail";
 
 const PAGE_SIZE = 25;
@@ -16,7 +17,7 @@ const FLASH_MS = 8000;
 
 type View = { kind: "list" } | { kind: "new-user" } | { kind: "new-admin" } | { kind: "detail"; id: string };
 
-export function UsersScreen() {
+export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject) => void } = {}) {
   const [view, setView] = useState<View>({ kind: "list" });
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
@@ -77,6 +78,7 @@ export function UsersScreen() {
     return (
       <UserDetail
         id={view.id}
+        onHistory={onHistory}
         onBack={() => {
           reload();
           go({ kind: "list" });

@@ -87,14 +87,24 @@ fn make_private(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 
     let private = || std::fs::Permissions::from_mode(0o600);
-    // `create` without `truncate` leaves an existing database as it is.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)?
-        .set_permissions(private())?;
+    // An existing database is changed by path, never opened: closing any descriptor of
+    // the file drops every POSIX lock this process's SQLite connections hold on it. A
+    // process that lost them looks gone to other processes, and the last of their
+    // connections to close then checkpoints and deletes the WAL under this one (which
+    // next reads "database disk image is malformed").
+    match std::fs::set_permissions(path, private()) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            // `create` without `truncate` leaves a database made meanwhile as it is.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(path)?
+                .set_permissions(private())?;
+        }
+        other => other?,
+    }
     for companion in [with_suffix(path, "-wal"), with_suffix(path, "-shm")] {
         match std::fs::set_permissions(&companion, private()) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}

@@ -12,6 +12,7 @@
 mod create;
 mod fields;
 mod list;
+pub(crate) use list::like_pattern;
 mod manage;
 mod temporary_password;
 

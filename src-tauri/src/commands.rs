@@ -12,13 +12,13 @@
 use gatehouse_api::{Arg, Reply};
 use gatehouse_domain::{
     AccountCreated, AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange,
-    AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, FieldCheck,
-    FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List, NewAccount,
-    NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange, PasswordPolicy,
-    PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RecoveryCodes, RolesChange,
-    SecondFactorSignIn, SecretString, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
-    TokenQuery, TotpConfirmation, TotpEnrollment, TotpRemoval, UserDeleted, UserQuery, UserUpdate,
-    UserView,
+    AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditPage, AuditQuery,
+    AuditVerification, FieldCheck, FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken,
+    Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate,
+    PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport,
+    RecoveryCodes, RolesChange, SecondFactorSignIn, SecretString, Settings, Setup, SetupDone,
+    SignIn, SignedIn, StatusChange, TokenQuery, TotpConfirmation, TotpEnrollment, TotpRemoval,
+    UserDeleted, UserQuery, UserUpdate, UserView,
 };
 use tauri::State;
 use uuid::Uuid;
@@ -215,7 +215,9 @@ mod table {
 #[cfg(all(test, feature = "ts"))]
 mod tests {
     use gatehouse_api::ts::{render_commands, render_constants, TsConstant};
-    use gatehouse_domain::{ErrorCode, PolicyPreset, Role, TlsMode, TokenState, UserStatus};
+    use gatehouse_domain::{
+        AuditAction, ErrorCode, PolicyPreset, Role, TlsMode, TokenState, UserStatus,
+    };
 
     /// Writes `commands.ts` and `constants.ts` beside the ts-rs bindings (named like
     /// ts-rs's own export tests, so `--lib export_bindings` runs it with them).
@@ -243,6 +245,11 @@ mod tests {
             TsConstant::of("USER_STATUSES", "Every user status.", UserStatus::ALL),
             TsConstant::of("TLS_MODES", "Every PostgreSQL TLS mode.", TlsMode::ALL),
             TsConstant::of("TOKEN_STATES", "Every API token state.", TokenState::ALL),
+            TsConstant::of(
+                "AUDIT_ACTIONS",
+                "Every audit action, in the order the Audit screen lists them.",
+                AuditAction::ALL,
+            ),
             TsConstant::of(
                 "POLICY_PRESETS",
                 "Every password policy preset.",

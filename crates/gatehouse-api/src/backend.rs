@@ -4,13 +4,13 @@
 
 use gatehouse_domain::{
     AccountCreated, AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange,
-    AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, Credential,
-    FieldCheck, FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken, Jwks, List,
-    NewAccount, NewAdmin, NewApiToken, NewUser, Page, PasswordCandidate, PasswordChange,
-    PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse, PolicyReport, RecoveryCodes,
-    RolesChange, SecondFactorSignIn, Settings, Setup, SetupDone, SignIn, SignedIn, StatusChange,
-    TokenQuery, TotpConfirmation, TotpEnrollment, TotpRemoval, UserDeleted, UserQuery, UserUpdate,
-    UserView,
+    AccountUpdate, AccountView, AllTokensQuery, ApiTokenView, AuditPage, AuditQuery,
+    AuditVerification, Credential, FieldCheck, FieldReport, GeneratedPassword, InstanceStatus,
+    IssuedApiToken, Jwks, List, NewAccount, NewAdmin, NewApiToken, NewUser, Page,
+    PasswordCandidate, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest,
+    PlanInUse, PolicyReport, RecoveryCodes, RolesChange, SecondFactorSignIn, Settings, Setup,
+    SetupDone, SignIn, SignedIn, StatusChange, TokenQuery, TotpConfirmation, TotpEnrollment,
+    TotpRemoval, UserDeleted, UserQuery, UserUpdate, UserView,
 };
 use secrecy::SecretString;
 use uuid::Uuid;

@@ -238,7 +238,11 @@ impl Gatehouse {
                     ("user", Some(user.id.to_string())),
                     detail,
                 )
-                .await
+                .await?;
+                if let Some(counted) = counted {
+                    audit::record_lockouts(tx, now, user.id, &source, settings, counted).await?;
+                }
+                Ok(())
             })?;
             return Err(Error::InvalidCredentials);
         }
@@ -427,7 +431,8 @@ impl Gatehouse {
                     ("user", Some(user.id.to_string())),
                     serde_json::json!({ "counted": counted }),
                 )
-                .await
+                .await?;
+                audit::record_lockouts(tx, now, user.id, &source, &settings, counted).await
             })?;
             errors.push(crate::FieldError::new(
                 "current_password",

@@ -478,8 +478,18 @@ impl Gatehouse {
                     "Set up two-step sign-in for yourself first (under your account): otherwise this would lock you out.",
                 ));
             }
+            let before = tx
+                .instance()
+                .await?
+                .ok_or(Error::NotInitialized)?
+                .settings
+                .0;
             tx.update_settings(&Json(settings.clone())).await?;
-            let detail = serde_json::to_value(&settings).map_err(Error::internal)?;
+            // The settings hold no secret: both are recorded whole.
+            let detail = serde_json::json!({
+                "before": serde_json::to_value(&before).map_err(Error::internal)?,
+                "after": serde_json::to_value(&settings).map_err(Error::internal)?,
+            });
             audit::record(
                 tx,
                 now,

@@ -40,7 +40,10 @@ pub use account::{
 pub use api_token::{
     AllTokensQuery, ApiTokenView, IssuedApiToken, NewApiToken, TokenQuery, TokenState,
 };
-pub use audit::{AuditEvent, AuditQuery};
+pub use audit::{
+    AuditAction, AuditEvent, AuditPage, AuditQuery, AuditVerification, BreakReason, BrokenLink,
+    GENESIS_HASH,
+};
 pub use auth::{Credential, PasswordChange, SignIn, SignedIn};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::Email;

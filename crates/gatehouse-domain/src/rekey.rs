@@ -8,7 +8,10 @@
 //! older keeps it, the newer keeps its old key (and stays reachable by its username);
 //! the step says how many in the log, without names, for an admin to resolve.
 //!
-//! The step runs in one transaction at connect, claimed in `data_steps` first, so
+//! `audit_chain_v1`: the audit events written before migration 0008 take their places
+//! in the audit chain, oldest first (see `crate::audit::chain_earlier_events`).
+//!
+//! Each step runs in one transaction at connect, claimed in `data_steps` first, so
 //! several desktops connecting at once run it exactly once.
 
 use std::collections::HashSet;
@@ -19,6 +22,7 @@ use crate::login_key::UserKeys;
 use crate::store::{transaction, DataStepStore, Mode, UserKeysRow, UserStore};
 
 const LOGIN_KEYS_V2: &str = "login_keys_v2";
+const AUDIT_CHAIN_V1: &str = "audit_chain_v1";
 
 impl Gatehouse {
     /// Runs the data steps not yet run on this database.
@@ -46,6 +50,18 @@ impl Gatehouse {
             }
             Ok(collisions)
         })?;
+        let chained = transaction!(self.pool(), Mode::Write, |tx| async {
+            if !tx.claim_data_step(AUDIT_CHAIN_V1, now).await? {
+                return Ok::<_, Error>(0);
+            }
+            crate::audit::chain_earlier_events(tx).await
+        })?;
+        if chained > 0 {
+            tracing::info!(
+                chained,
+                "chained the audit events written before migration 0008"
+            );
+        }
         if collisions > 0 {
             tracing::warn!(
                 collisions,

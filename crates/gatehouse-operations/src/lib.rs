@@ -115,12 +115,23 @@ macro_rules! backend_operations {
                 window: backend,
             }
 
-            /// The audit trail, newest first (admins).
+            /// The audit trail, newest first, filtered by actor, action, target, time range
+            /// and target name, a page at a time by cursor (admins).
             list_audit_events {
                 access: caller,
                 args: { query query: AuditQuery },
-                output: List<AuditEvent>,
-                http: get "/api/v1/audit-events" tag "instance" [],
+                output: AuditPage,
+                http: get "/api/v1/audit-events" tag "audit" [],
+                window: backend,
+            }
+
+            /// Verify the audit trail's hash chain: the first broken link (an edited,
+            /// deleted or inserted event), or that all events verify (admins; audited).
+            verify_audit_trail {
+                access: caller,
+                args: {},
+                output: AuditVerification,
+                http: post "/api/v1/audit-events/verify" tag "audit" [],
                 window: backend,
             }
 

@@ -23,7 +23,8 @@ use crate::error::PROBLEM_JSON;
     components(schemas(Problem, FieldError, ErrorCode)),
     modifiers(&BearerAuth),
     tags(
-        (name = "instance", description = "Setup, settings, audit trail"),
+        (name = "instance", description = "Setup and settings"),
+        (name = "audit", description = "The audit trail and its verification"),
         (name = "sessions", description = "Sign-in and the signed-in user"),
         (name = "users", description = "Users and admins"),
         (name = "accounts", description = "Accounts (tenants)"),

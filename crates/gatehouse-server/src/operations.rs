@@ -13,11 +13,11 @@ use axum::{Json, Router};
 use gatehouse_api::catalog::Flag;
 use gatehouse_domain::{
     AccountDeleted, AccountDetail, AccountQuery, AccountStatusChange, AccountUpdate, AccountView,
-    AllTokensQuery, ApiTokenView, AuditEvent, AuditQuery, FieldCheck, FieldReport,
-    GeneratedPassword, InstanceStatus, IssuedApiToken, List, NewAdmin, NewApiToken, NewUser, Page,
-    PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse, RecoveryCodes,
-    RolesChange, Settings, SignedIn, StatusChange, TokenQuery, TotpConfirmation, TotpEnrollment,
-    TotpRemoval, UserDeleted, UserQuery, UserUpdate, UserView,
+    AllTokensQuery, ApiTokenView, AuditPage, AuditQuery, AuditVerification, FieldCheck,
+    FieldReport, GeneratedPassword, InstanceStatus, IssuedApiToken, List, NewAdmin, NewApiToken,
+    NewUser, Page, PasswordChange, PasswordPolicy, PasswordReset, PasswordResetRequest, PlanInUse,
+    RecoveryCodes, RolesChange, Settings, SignedIn, StatusChange, TokenQuery, TotpConfirmation,
+    TotpEnrollment, TotpRemoval, UserDeleted, UserQuery, UserUpdate, UserView,
 };
 use serde::Serialize;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};

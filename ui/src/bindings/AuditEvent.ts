@@ -2,14 +2,33 @@
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
- * What happened, to what, by whom.
+ * What happened, to what, by whom, and where it sits in the chain.
  */
-export type AuditEvent = { id: string, at: string, actor_id: string | null, 
+export type AuditEvent = { id: string, 
 /**
- * e.g. `user.created`, `account.created`, `api_token.revoked`.
+ * The event's place in the chain (1, 2, 3, …); null only for an event the chain
+ * never took in (one written by hand).
+ */
+seq: number | null, at: string, actor_id: string | null, 
+/**
+ * The actor's username when the event was written.
+ */
+actor_name: string | null, 
+/**
+ * e.g. `user.created`, `account.created`, `api_token.revoked` (an
+ * [`AuditAction`]; kept as text, so an event of a newer version still reads).
  */
 action: string, target_type: string, target_id: string | null, 
 /**
+ * The target's name when the event was written (username, account or token name).
+ */
+target_name: string | null, 
+/**
  * Non-secret details (names, changed fields); never a password or token.
  */
-detail: JsonValue, };
+detail: JsonValue, 
+/**
+ * The previous event's hash (64 zeros before the first), and this one's: the
+ * SHA-256 of its canonical form (docs/decisions/0010-audit-chain.md), lower-case hex.
+ */
+prev_hash: string | null, hash: string | null, };

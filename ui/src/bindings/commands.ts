@@ -11,8 +11,9 @@ import type { AllTokensQuery } from "./AllTokensQuery";
 import type { ApiTokenView } from "./ApiTokenView";
 import type { AppPreferences } from "./AppPreferences";
 import type { AppState } from "./AppState";
-import type { AuditEvent } from "./AuditEvent";
+import type { AuditPage } from "./AuditPage";
 import type { AuditQuery } from "./AuditQuery";
+import type { AuditVerification } from "./AuditVerification";
 import type { ClipboardReceipt } from "./ClipboardReceipt";
 import type { ConnectionTest } from "./ConnectionTest";
 import type { FieldCheck } from "./FieldCheck";
@@ -105,8 +106,16 @@ export function commands(call: Call) {
      * blocked email domains (admins).
      */
     updateSettings: (settings: Settings) => call<Settings>("update_settings", { settings }),
-    /** The audit trail, newest first (admins). */
-    listAuditEvents: (query: AuditQuery) => call<List<AuditEvent>>("list_audit_events", { query }),
+    /**
+     * The audit trail, newest first, filtered by actor, action, target, time range
+     * and target name, a page at a time by cursor (admins).
+     */
+    listAuditEvents: (query: AuditQuery) => call<AuditPage>("list_audit_events", { query }),
+    /**
+     * Verify the audit trail's hash chain: the first broken link (an edited,
+     * deleted or inserted event), or that all events verify (admins; audited).
+     */
+    verifyAuditTrail: () => call<AuditVerification>("verify_audit_trail", {}),
     /**
      * Sign in with username or email and password; returns an access token (seed
      * 000's "Create Admin JWT"). Throttled per source and per login.

@@ -6,6 +6,7 @@ import { useClipboard } from "../lib/clipboard";
 import { focusHeading, useFocusLanding } from "../lib/focus";
 import { fullName } from "../lib/format";
 import { AccountsScreen } from "./Accounts";
+import { AuditScreen, type AuditSubject } from "./Audit";
 import { ChangePasswordScreen } from "./ChangePassword";
 import { SettingsScreen } from "./Settings";
 import { TokensScreen } from "./Tokens";
@@ -13,12 +14,13 @@ import { TwoStepScreen } from "./TwoStep";
 import { UsersScreen } from "./Users";
 
 /** The sidebar's screens, and the own-password screen reached from the user block. */
-type Tab = "users" | "accounts" | "tokens" | "settings" | "password" | "two-step";
+type Tab = "users" | "accounts" | "tokens" | "audit" | "settings" | "password" | "two-step";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "users", label: "Users" },
   { id: "accounts", label: "Accounts" },
   { id: "tokens", label: "API tokens" },
+  { id: "audit", label: "Audit" },
   { id: "settings", label: "Settings" },
 ];
 
@@ -35,6 +37,8 @@ export function MainScreen() {
   const { secondsLeft, clearNow } = useClipboard();
   const [tab, setTab] = useState<Tab>("users");
   const [signingOut, setSigningOut] = useState(false);
+  // The user whose history the Audit screen opens with (from a user's detail).
+  const [auditSubject, setAuditSubject] = useState<AuditSubject | null>(null);
   const user = state.session?.user;
   useFocusLanding(tab);
 
@@ -74,7 +78,10 @@ export function MainScreen() {
                   className={tab === t.id ? "nav-item active" : "nav-item"}
                   aria-current={tab === t.id ? "page" : undefined}
                   data-testid={`nav-${t.id}`}
-                  onClick={() => setTab(t.id)}
+                  onClick={() => {
+                    if (t.id === "audit") setAuditSubject(null);
+                    setTab(t.id);
+                  }}
                 >
                   {t.label}
                 </button>
@@ -107,9 +114,17 @@ export function MainScreen() {
         </div>
       </aside>
       <main className="content" id="content" tabIndex={-1}>
-        {tab === "users" && <UsersScreen />}
+        {tab === "users" && (
+          <UsersScreen
+            onHistory={(subject) => {
+              setAuditSubject(subject);
+              setTab("audit");
+            }}
+          />
+        )}
         {tab === "accounts" && <AccountsScreen />}
         {tab === "tokens" && <TokensScreen />}
+        {tab === "audit" && <AuditScreen key={auditSubject?.id ?? "all"} subject={auditSubject} onClearSubject={() => setAuditSubject(null)} />}
         {tab === "settings" && <SettingsScreen />}
         {tab === "password" && <ChangePasswordScreen forced={false} onClose={() => setTab("users")} />}
         {tab === "two-step" && <TwoStepScreen forced={false} />}

@@ -20,6 +20,7 @@ import { Field } from "../components/Field";
 import { badgeOf } from "../lib/users";
 import type { ApiTokenView } from "../bindings/ApiTokenView";
 import { UserProfileEditor } from "./UserProfile";
+import type { AuditSubject } from "./Audit";
 
 
 type Pending =
@@ -29,7 +30,17 @@ type Pending =
   | { kind: "revoke"; token: ApiTokenView }
   | null;
 
-export function UserDetail({ id, onBack, onDeleted }: { id: string; onBack: () => void; onDeleted?: (username: string) => void }) {
+export function UserDetail({
+  id,
+  onBack,
+  onDeleted,
+  onHistory,
+}: {
+  id: string;
+  onBack: () => void;
+  onDeleted?: (username: string) => void;
+  onHistory?: (subject: AuditSubject) => void;
+}) {
   const { session } = useApp();
   const [roles, setRoles] = useState<Role[]>([]);
   const [editing, setEditing] = useState(false);
@@ -106,11 +117,18 @@ export function UserDetail({ id, onBack, onDeleted }: { id: string; onBack: () =
           </button>
           <h1 id="user-h">{user ? user.username : "User"}</h1>
         </div>
-        {badge && (
-          <span className={`badge big ${badge.className}`} data-testid="user-badge">
-            {badge.label}
-          </span>
-        )}
+        <div className="head-actions">
+          {user && onHistory && (
+            <button type="button" className="link" onClick={() => onHistory({ id: user.id, name: user.username })} data-testid="user-history">
+              This user&apos;s history
+            </button>
+          )}
+          {badge && (
+            <span className={`badge big ${badge.className}`} data-testid="user-badge">
+              {badge.label}
+            </span>
+          )}
+        </div>
       </header>
       <FormError problem={problem} />
       {flash && (

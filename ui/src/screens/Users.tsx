@@ -10,6 +10,7 @@ import { useLoad } from "../hooks/useLoad";
 import { useFocusLanding } from "../lib/focus";
 import { formatDateTime, fullName } from "../lib/format";
 import { NewUserForm } from "./NewUser";
+import type { AuditSubject } from "./Audit";
 import { UserDetail } from "./UserDetail";
 import { badgeOf } from "../lib/users";
 
@@ -19,7 +20,7 @@ const FLASH_MS = 8000;
 
 type View = { kind: "list" } | { kind: "new-user" } | { kind: "new-admin" } | { kind: "detail"; id: string };
 
-export function UsersScreen() {
+export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject) => void } = {}) {
   const { state } = useApp();
   const [view, setView] = useState<View>({ kind: "list" });
   const [search, setSearch] = useState("");
@@ -82,6 +83,7 @@ export function UsersScreen() {
       <UserDetail
         id={view.id}
         onDeleted={(username) => setFlash(`User ${username} deleted.`)}
+        onHistory={onHistory}
         onBack={() => {
           reload();
           go({ kind: "list" });

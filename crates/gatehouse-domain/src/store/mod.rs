@@ -53,7 +53,7 @@ mod on_postgres {
 
 pub(crate) use accounts::{AccountRow, AccountStore};
 pub(crate) use api_tokens::{ApiTokenRow, ApiTokenStore, ListedApiTokenRow, TokenFilter};
-pub(crate) use audit::{AuditRow, AuditStore};
+pub(crate) use audit::{AuditFilter, AuditRow, AuditStore};
 pub use config::{DatabaseConfig, PostgresConfig, TlsMode};
 pub(crate) use data_steps::DataStepStore;
 pub(crate) use faults::Fault;

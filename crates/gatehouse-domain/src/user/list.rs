@@ -116,7 +116,7 @@ fn search(search: &str) -> Search {
 
 /// A search as a LIKE pattern: lower-cased (the statement lowers what it compares),
 /// its wildcards escaped, wrapped in `%`.
-fn like_pattern(search: &str) -> String {
+pub(crate) fn like_pattern(search: &str) -> String {
     let escaped: String = search
         .trim()
         .to_lowercase()

@@ -15,6 +15,7 @@ mod create;
 mod edit;
 mod fields;
 mod list;
+pub(crate) use list::like_pattern;
 mod manage;
 mod recovery;
 mod temporary_password;

@@ -480,7 +480,7 @@ async fn an_admins_reset_revokes_the_users_working_api_tokens_and_says_how_many(
             &admin_credential,
             AuditQuery {
                 limit: Some(50),
-                offset: Some(0),
+                ..AuditQuery::default()
             },
         )
         .await
@@ -532,7 +532,7 @@ async fn a_token_made_for_another_user_is_audited_and_shows_its_creator(env: Env
             &admin.credential,
             AuditQuery {
                 limit: Some(50),
-                offset: Some(0),
+                ..AuditQuery::default()
             },
         )
         .await

@@ -257,7 +257,7 @@ async fn every_mutation_writes_an_audit_event_with_actor_and_target(env: Env) {
             &admin.credential,
             AuditQuery {
                 limit: Some(50),
-                offset: Some(0),
+                ..AuditQuery::default()
             },
         )
         .await

@@ -7,6 +7,7 @@ mod helpers;
 mod access_tokens;
 mod accounts;
 mod api_tokens;
+mod audit;
 mod authorization;
 mod editing_users;
 mod identity;

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod audit;
 mod bad_input;
 mod cli;
 mod cluster;

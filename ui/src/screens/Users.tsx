@@ -11,7 +11,7 @@ import { NewUserForm } from "./NewUser";
 import { UserDetail } from "./UserDetail";
 import { badgeOf } from "../lib/users";
 
-const PAGE_SIZE = 25;
+const PAGE_SIZES = [10, 25, 50, 100] as const;
 /** How long "User X created." stays when the admin does nothing else. */
 const FLASH_MS = 8000;
 
@@ -26,6 +26,9 @@ export function UsersScreen() {
   // Cursors of the pages before the current one; the current page's own cursor last.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [flash, setFlash] = useState<string | null>(null);
+  const [pageSize, setPageSize] = useState<number>(25);
+  // For the account column: names by id (the first 200 accounts; others show as "—").
+  const accounts = useLoad(() => api.listAccounts({ limit: 200, offset: 0 }).then((p) => new Map(p.items.map((a) => [a.id, a.name]))), []);
   useFocusLanding(view.kind === "detail" ? `detail:${view.id}` : view.kind);
 
   // Search as one types, lightly debounced.
@@ -57,7 +60,7 @@ export function UsersScreen() {
     problem,
     loading,
     reload,
-  } = useLoad(() => api.listUsers({ search: query || null, role: role || null, status: status || null, after, limit: PAGE_SIZE }), [query, role, status, after], {
+  } = useLoad(() => api.listUsers({ search: query || null, role: role || null, status: status || null, after, limit: pageSize }), [query, role, status, after, pageSize], {
     enabled: view.kind === "list",
   });
 
@@ -89,7 +92,16 @@ export function UsersScreen() {
 
   const items = page?.items ?? [];
   const total = page ? Number(page.total) : 0;
-  const first = (cursors.length - 1) * PAGE_SIZE + 1;
+  const first = (cursors.length - 1) * pageSize + 1;
+  const filtered = search !== "" || role !== "" || status !== "";
+  function clearFilters() {
+    setSearch("");
+    setQuery("");
+    setRole("");
+    setStatus("");
+    setCursors([null]);
+    setFlash(null);
+  }
 
   return (
     <section aria-labelledby="users-h">
@@ -164,7 +176,15 @@ export function UsersScreen() {
             ))}
           </select>
         </div>
+        {filtered && (
+          <button type="button" className="link clear-filters" onClick={clearFilters} data-testid="users-clear-filters">
+            Clear filters
+          </button>
+        )}
       </div>
+      <p className="muted small" data-testid="users-count" aria-live="polite">
+        {page ? `${total} ${total === 1 ? "user" : "users"}${filtered ? " match" : ""}` : ""}
+      </p>
       <FormError problem={problem} />
       <div className="table-wrap">
         <table data-testid="users-table" aria-busy={loading}>
@@ -173,6 +193,7 @@ export function UsersScreen() {
               <th scope="col">Username</th>
               <th scope="col">Name</th>
               <th scope="col">Email</th>
+              <th scope="col">Account</th>
               <th scope="col">Roles</th>
               <th scope="col">Status</th>
               <th scope="col">Created</th>
@@ -195,6 +216,7 @@ export function UsersScreen() {
                 </td>
                 <td className="name-cell">{fullName(u)}</td>
                 <td>{u.email ?? <span className="muted">no email</span>}</td>
+                <td data-testid="user-account-cell">{accounts.data?.get(u.account_id) ?? "—"}</td>
                 <td>{u.roles.join(", ")}</td>
                 <td>
                   <span className={`badge ${badgeOf(u).className}`}>{badgeOf(u).label}</span>
@@ -204,7 +226,7 @@ export function UsersScreen() {
             ))}
             {page && items.length === 0 && (
               <tr>
-                <td colSpan={6} className="empty">
+                <td colSpan={7} className="empty">
                   No users match.
                 </td>
               </tr>
@@ -216,6 +238,24 @@ export function UsersScreen() {
         <span className="muted small" aria-live="polite">
           {page && items.length > 0 ? `${first}–${first + items.length - 1} of ${total}` : loading ? "Loading…" : ""}
         </span>
+        <label className="small muted" htmlFor="users-page-size">
+          Per page
+        </label>
+        <select
+          id="users-page-size"
+          value={pageSize}
+          onChange={(e) => {
+            setPageSize(Number(e.target.value));
+            setCursors([null]);
+          }}
+          data-testid="users-page-size"
+        >
+          {PAGE_SIZES.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           disabled={cursors.length <= 1 || loading}

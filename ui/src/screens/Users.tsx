@@ -14,7 +14,7 @@ import type { AuditSubject } from "./Audit";
 import { UserDetail } from "./UserDetail";
 import { badgeOf } from "../lib/users";
 
-const PAGE_SIZE = 25;
+const PAGE_SIZES = [10, 25, 50, 100] as const;
 /** How long "User X created." stays when the admin does nothing else. */
 const FLASH_MS = 8000;
 
@@ -30,6 +30,9 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
   // Cursors of the pages before the current one; the current page's own cursor last.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [flash, setFlash] = useState<string | null>(null);
+  const [pageSize, setPageSize] = useState<number>(25);
+  // For the account column: names by id (the first 200 accounts; others show as "—").
+  const accounts = useLoad(() => api.listAccounts({ limit: 200, offset: 0 }).then((p) => new Map(p.items.map((a) => [a.id, a.name]))), []);
   useFocusLanding(view.kind === "detail" ? `detail:${view.id}` : view.kind);
 
   // Search as one types, lightly debounced.
@@ -61,7 +64,7 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
     problem,
     loading,
     reload,
-  } = useLoad(() => api.listUsers({ search: query || null, role: role || null, status: status || null, after, limit: PAGE_SIZE }), [query, role, status, after], {
+  } = useLoad(() => api.listUsers({ search: query || null, role: role || null, status: status || null, after, limit: pageSize }), [query, role, status, after, pageSize], {
     enabled: view.kind === "list",
   });
 
@@ -96,7 +99,16 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
   const total = page ? Number(page.total) : 0;
   // Lists count up to a cap: past it the total is a lower bound.
   const of = page && !page.total_exact ? `more than ${total.toLocaleString("en")}` : String(total);
-  const first = (cursors.length - 1) * PAGE_SIZE + 1;
+    const first = (cursors.length - 1) * pageSize + 1;
+  const filtered = search !== "" || role !== "" || status !== "";
+  function clearFilters() {
+    setSearch("");
+    setQuery("");
+    setRole("");
+    setStatus("");
+    setCursors([null]);
+    setFlash(null);
+  }
 
   return (
     <section aria-labelledby="users-h">
@@ -177,7 +189,15 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
             ))}
           </select>
         </div>
+        {filtered && (
+          <button type="button" className="link clear-filters" onClick={clearFilters} data-testid="users-clear-filters">
+            Clear filters
+          </button>
+        )}
       </div>
+      <p className="muted small" data-testid="users-count" aria-live="polite">
+        {page ? `${of} ${total === 1 && page.total_exact ? "user" : "users"}${filtered ? " match" : ""}` : ""}
+      </p>
       <FormError problem={problem} />
       <div className="table-wrap">
         <table data-testid="users-table" aria-busy={loading}>
@@ -186,6 +206,7 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
               <th scope="col">Username</th>
               <th scope="col">Name</th>
               <th scope="col">Email</th>
+              <th scope="col">Account</th>
               <th scope="col">Roles</th>
               <th scope="col">Status</th>
               <th scope="col">Created</th>
@@ -208,6 +229,7 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
                 </td>
                 <td className="name-cell">{fullName(u)}</td>
                 <td>{u.email ?? <span className="muted">no email</span>}</td>
+                <td data-testid="user-account-cell">{accounts.data?.get(u.account_id) ?? "—"}</td>
                 <td>{u.roles.join(", ")}</td>
                 <td>
                   <span className={`badge ${badgeOf(u).className}`}>{badgeOf(u).label}</span>
@@ -217,7 +239,7 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
             ))}
             {page && items.length === 0 && (
               <tr>
-                <td colSpan={6} className="empty">
+                <td colSpan={7} className="empty">
                   No users match.
                 </td>
               </tr>
@@ -229,6 +251,24 @@ export function UsersScreen({ onHistory }: { onHistory?: (subject: AuditSubject)
         <span className="muted small" aria-live="polite">
           {page && items.length > 0 ? `${first}–${first + items.length - 1} of ${of}` : loading ? "Loading…" : ""}
         </span>
+        <label className="small muted" htmlFor="users-page-size">
+          Per page
+        </label>
+        <select
+          id="users-page-size"
+          value={pageSize}
+          onChange={(e) => {
+            setPageSize(Number(e.target.value));
+            setCursors([null]);
+          }}
+          data-testid="users-page-size"
+        >
+          {PAGE_SIZES.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           disabled={cursors.length <= 1 || loading}

@@ -23,7 +23,7 @@ export const TLS_MODES: readonly TlsMode[] = ["verify-full", "require", "prefer"
 export const TOKEN_STATES: readonly TokenState[] = ["active", "expired", "revoked"];
 
 /** Every audit action, in the order the Audit screen lists them. */
-export const AUDIT_ACTIONS: readonly AuditAction[] = ["instance.set_up", "settings.updated", "signing_key.registered", "account.created", "user.created", "user.status_changed", "user.roles_changed", "user.password_reset", "user.password_changed", "user.locked", "user.unlocked", "sign_in.succeeded", "sign_in.failed", "sign_in.source_throttled", "password_change.failed", "api_token.created", "api_token.created_for_other", "api_token.revoked", "api_token.password_confirmation_failed", "audit.verified"];
+export const AUDIT_ACTIONS: readonly AuditAction[] = ["instance.set_up", "settings.updated", "signing_key.registered", "account.created", "account.updated", "account.status_changed", "account.deleted", "user.created", "user.updated", "user.deleted", "user.status_changed", "user.roles_changed", "user.password_reset", "user.password_changed", "user.locked", "user.unlocked", "sign_in.succeeded", "sign_in.failed", "sign_in.source_throttled", "password_change.failed", "api_token.created", "api_token.created_for_other", "api_token.revoked", "api_token.password_confirmation_failed", "sign_in.second_factor_required", "second_factor.enrollment_started", "second_factor.enrolled", "second_factor.removed", "second_factor.reset", "second_factor.check_failed", "audit.verified"];
 
 /** Every password policy preset. */
 export const POLICY_PRESETS: readonly PolicyPreset[] = ["recommended", "seed000", "seed001", "seed003", "seed004", "nist80063b"];

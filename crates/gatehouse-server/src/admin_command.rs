@@ -132,7 +132,7 @@ async fn execute(command: AdminCommand) -> Result<String, String> {
 }
 
 /// The core on the named database, or why it cannot be opened.
-async fn open(args: &DatabaseArgs) -> Result<Gatehouse, String> {
+pub async fn open(args: &DatabaseArgs) -> Result<Gatehouse, String> {
     let url = match (&args.database_url_file, &args.database_url) {
         (Some(file), _) => gatehouse_server::database_url::read_url_file(file)
             .map_err(|error| error.to_string())?,

@@ -3,6 +3,7 @@
 //! database (see `admin_command`).
 
 mod admin_command;
+mod audit_command;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,33 +35,7 @@ enum Command {
     Admin(admin_command::AdminCommand),
     /// The audit trail.
     #[command(subcommand)]
-    Audit(AuditCommand),
-}
-
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Walk the audit trail's hash chain: exit 0 when every event verifies, 1 naming
-    /// the first broken link (an edited, deleted or inserted event), 2 when the
-    /// database cannot be read.
-    Verify(DatabaseArgs),
-}
-
-/// Which database, as `gatehouse serve` takes it.
-#[derive(Args)]
-struct DatabaseArgs {
-    /// `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` [default: sqlite://gatehouse.db].
-    /// A URL with a password belongs in the environment (GATEHOUSE_DATABASE_URL) or in
-    /// a file (--database-url-file), not on the command line.
-    #[arg(
-        long,
-        env = "GATEHOUSE_DATABASE_URL",
-        hide_env_values = true,
-        conflicts_with = "database_url_file"
-    )]
-    database_url: Option<String>,
-    /// A file holding the database URL (one line, mode 0600).
-    #[arg(long, env = "GATEHOUSE_DATABASE_URL_FILE")]
-    database_url_file: Option<PathBuf>,
+    Audit(audit_command::AuditCommand),
 }
 
 #[derive(Args)]
@@ -193,53 +168,6 @@ fn url_from(file: Option<&PathBuf>, url: Option<&String>) -> anyhow::Result<Stri
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()))
 }
 
-/// `gatehouse audit verify`: prints what the walk found; exits 1 on a broken link.
-async fn verify_audit(args: DatabaseArgs) -> anyhow::Result<()> {
-    use gatehouse_domain::{BrokenLink, Gatehouse, MemorySecretStore};
-    init_logs("warn", LogFormat::Text);
-    let url = url_from(args.database_url_file.as_ref(), args.database_url.as_ref())?;
-    let database = DatabaseConfig::from_url(&url)
-        .map_err(|_| anyhow::anyhow!("the database URL is not a sqlite:// or postgres:// URL"))?;
-    let checked = async {
-        let gatehouse =
-            Gatehouse::connect(&database, std::sync::Arc::new(MemorySecretStore::default()))
-                .await?;
-        gatehouse.audit_trail_verification().await
-    }
-    .await;
-    let verification = match checked {
-        Ok(verification) => verification,
-        Err(error) => {
-            eprintln!("gatehouse: cannot read the audit trail: {error}");
-            std::process::exit(2);
-        }
-    };
-    match verification.broken_at {
-        None => {
-            println!(
-                "audit trail intact: {} events verify (head {} {})",
-                verification.verified, verification.head_seq, verification.head_hash
-            );
-            Ok(())
-        }
-        Some(BrokenLink { seq, reason, event }) => {
-            let reason = serde_json::to_value(reason)?;
-            let place = seq.map_or("an event without a place".to_owned(), |s| {
-                format!("event {s}")
-            });
-            let what = event.map_or(" (no event there)".to_owned(), |e| {
-                format!(" (id {}, {}, at {})", e.id, e.action, e.at.to_rfc3339())
-            });
-            println!(
-                "audit trail broken at {place}{what}: {}; {} events before it verify",
-                reason.as_str().unwrap_or_default(),
-                verification.verified
-            );
-            std::process::exit(1);
-        }
-    }
-}
-
 const DEFAULT_DATABASE_URL: &str = "sqlite://gatehouse.db";
 
 #[tokio::main]
@@ -252,7 +180,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     let args = match Cli::from_arg_matches(&matches)?.command {
         Command::Serve(args) => args,
         Command::Admin(command) => return Ok(admin_command::run(command).await),
-        Command::Audit(AuditCommand::Verify(args)) => return verify_audit(args).await,
+        Command::Audit(command) => return Ok(audit_command::run(command).await),
     };
     init_logs(&args.log, args.log_format);
     let url = database_url(&args)?;

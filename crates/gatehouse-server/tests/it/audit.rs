@@ -78,7 +78,7 @@ async fn the_trail_pages_by_cursor_and_filters_and_records_the_clients_address(d
         .await;
     assert_eq!(bad.status, 400, "{}", bad.body);
     let unknown = app
-        .get("/api/v1/audit-events?action=user.deleted", Some(&admin))
+        .get("/api/v1/audit-events?action=user.teleported", Some(&admin))
         .await;
     assert_eq!(unknown.status, 400, "{}", unknown.body);
 }

@@ -85,10 +85,11 @@ pub(crate) struct Search {
 pub(crate) const COUNT_CAP: i64 = 1000;
 
 /// Above this many candidates from SQLite's search index, a page walks the username
-/// index instead, rechecking each row: the matches are then dense enough that the
-/// first page's rows come within a few thousand index entries, where sorting every
-/// candidate would cost more (two thousand candidates take ~5 ms to sort either way).
-pub(crate) const MOST_CANDIDATES_TO_SORT: i64 = 2000;
+/// index instead, rechecking each row, and stops at its limit: the matches are then
+/// usually dense enough to come within a few thousand entries. Sorting the candidates
+/// costs ~2.5 µs each (5,000 take ~12 ms); a walk costs as much per row it passes, so
+/// it is slow when the matches cluster late in username order (docs/benchmarks.md).
+pub(crate) const MOST_CANDIDATES_TO_SORT: i64 = 5000;
 
 /// Where the statements of the list differ between the databases: how a search finds
 /// its rows.

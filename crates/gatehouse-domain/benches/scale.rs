@@ -235,7 +235,7 @@ async fn lists(name: &str, db: TestDb) -> Vec<String> {
         ("search, no match 'zzqx'", search("zzqx")),
         (
             "search, exact email",
-            search("grace.hopper4281@example.com"),
+            search("grace.teitelbaum4280@example.com"),
         ),
         ("search, username prefix 'grace.'", search("grace.")),
         ("search, substring 'son'", search("son")),

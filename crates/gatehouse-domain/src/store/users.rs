@@ -103,10 +103,11 @@ pub(crate) struct Search {
 pub(crate) const COUNT_CAP: i64 = 1000;
 
 /// Above this many candidates from SQLite's search index, a page walks the username
-/// index instead, rechecking each row: the matches are then dense enough that the
-/// first page's rows come within a few thousand index entries, where sorting every
-/// candidate would cost more (two thousand candidates take ~5 ms to sort either way).
-pub(crate) const MOST_CANDIDATES_TO_SORT: i64 = 2000;
+/// index instead, rechecking each row, and stops at its limit: the matches are then
+/// usually dense enough to come within a few thousand entries. Sorting the candidates
+/// costs ~2.5 µs each (5,000 take ~12 ms); a walk costs as much per row it passes, so
+/// it is slow when the matches cluster late in username order (docs/benchmarks.md).
+pub(crate) const MOST_CANDIDATES_TO_SORT: i64 = 5000;
 
 /// Where the statements of the list differ between the databases: how a search finds
 /// its rows.
@@ -116,14 +117,14 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
-/// How a SQLite page reaches the rows of a search (PostgreSQL's planner chooses
-/// itself, from the term's statistics).
+/// How a page reaches the rows of a search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Access {
     /// Walk the username index in order, rechecking each row: a page stops at its
     /// limit.
     Walk,
-    /// The rows whose id the search index names, then sorted.
+    /// The rows the search index finds, then sorted (SQLite: by the ids its FTS5
+    /// table names; PostgreSQL: a materialized query, so its trigram bitmaps are used).
     Candidates,
 }
 
@@ -485,8 +486,26 @@ pub(crate) fn users_statement(filter: &UserFilter, dialect: Dialect, access: Acc
             .push(format!("users.id in ({})", candidate_ids(&phrase)));
     }
     let limit = c.bind(Bind::Int(filter.limit));
-    Statement {
-        sql: format!(
+    let sql = if (dialect, access) == (Dialect::Postgres, Access::Candidates) {
+        // Materialized: planned on its own, the trigram bitmaps find every match and
+        // only those are sorted; left to itself, the planner may walk the username
+        // index expecting the matches spread out (issue 8: 'grace.' took 174 ms).
+        format!(
+            "with matching as materialized (
+        select {}, users.username_key as list_order
+        from users
+        where {}
+    )
+    select {}
+    from matching
+    order by list_order
+    limit {limit}",
+            user_columns!(),
+            c.and(),
+            user_columns!()
+        )
+    } else {
+        format!(
             "select {}
     from users
     where {}
@@ -494,7 +513,10 @@ pub(crate) fn users_statement(filter: &UserFilter, dialect: Dialect, access: Acc
     limit {limit}",
             user_columns!(),
             c.and()
-        ),
+        )
+    };
+    Statement {
+        sql,
         binds: c.binds,
     }
 }
@@ -503,6 +525,11 @@ pub(crate) fn users_statement(filter: &UserFilter, dialect: Dialect, access: Acc
 /// search counts along its index's candidates, so it reads about as many rows as it
 /// counts.
 pub(crate) fn count_users_statement(filter: &UserFilter, dialect: Dialect) -> Statement {
+    capped_count_statement(filter, dialect, COUNT_CAP + 1)
+}
+
+/// How many users match, up to `cap` (ignoring the cursor).
+pub(crate) fn capped_count_statement(filter: &UserFilter, dialect: Dialect, cap: i64) -> Statement {
     let mut c = Conditions::filters(filter);
     let from = match (
         dialect,
@@ -518,7 +545,7 @@ pub(crate) fn count_users_statement(filter: &UserFilter, dialect: Dialect) -> St
         }
         _ => "users",
     };
-    let cap = c.bind(Bind::Int(COUNT_CAP + 1));
+    let cap = c.bind(Bind::Int(cap));
     Statement {
         sql: format!(
             "select count(*)

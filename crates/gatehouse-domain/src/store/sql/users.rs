@@ -296,19 +296,38 @@ fn dialect() -> Dialect {
     }
 }
 
-/// How a page of `filter` reaches its rows: on SQLite, a search term with a trigram
-/// first asks the search index how many candidates it has (cheap: it stops past the
-/// limit), and sorts them only if there are few.
+/// How a page of `filter` reaches its rows: a search term with a trigram first asks
+/// how many candidates it has (cheap: it stops past the limit), and sorts them only if
+/// there are few. SQLite asks its FTS5 table; PostgreSQL counts the matches, which its
+/// planner finds through the trigram bitmaps when there is no order to keep.
 async fn access(tx: &mut Tx<Db>, filter: &UserFilter) -> Sql<Access> {
-    let phrase = filter.search.as_ref().and_then(|s| s.phrase.as_ref());
-    let Some(phrase) = phrase.filter(|_| dialect() == Dialect::Sqlite) else {
+    let Some(phrase) = filter.search.as_ref().and_then(|s| s.phrase.as_ref()) else {
         return Ok(Access::Walk);
     };
-    let candidates: i64 = sqlx::query_scalar(users::SEARCH_CANDIDATES)
-        .bind(phrase)
-        .bind(users::MOST_CANDIDATES_TO_SORT + 1)
-        .fetch_one(&mut *tx.0)
-        .await?;
+    let candidates: i64 = match dialect() {
+        Dialect::Sqlite => {
+            sqlx::query_scalar(users::SEARCH_CANDIDATES)
+                .bind(phrase)
+                .bind(users::MOST_CANDIDATES_TO_SORT + 1)
+                .fetch_one(&mut *tx.0)
+                .await?
+        }
+        Dialect::Postgres => {
+            let statement = users::capped_count_statement(
+                filter,
+                Dialect::Postgres,
+                users::MOST_CANDIDATES_TO_SORT + 1,
+            );
+            let mut query = sqlx::query_scalar(&statement.sql).persistent(false);
+            for bind in statement.binds {
+                query = match bind {
+                    Bind::Text(text) => query.bind(text),
+                    Bind::Int(int) => query.bind(int),
+                };
+            }
+            query.fetch_one(&mut *tx.0).await?
+        }
+    };
     Ok(if candidates > users::MOST_CANDIDATES_TO_SORT {
         Access::Walk
     } else {

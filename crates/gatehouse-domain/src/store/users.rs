@@ -489,20 +489,21 @@ pub(crate) fn users_statement(filter: &UserFilter, dialect: Dialect, access: Acc
     let sql = if (dialect, access) == (Dialect::Postgres, Access::Candidates) {
         // Materialized: planned on its own, the trigram bitmaps find every match and
         // only those are sorted; left to itself, the planner may walk the username
-        // index expecting the matches spread out (issue 8: 'grace.' took 174 ms).
+        // index expecting the matches spread out (issue 8: 'grace.' took 174 ms). The
+        // outer select takes the CTE's columns as they are (the row ignores list_order):
+        // the user columns refer to `users`, which only the CTE has.
         format!(
             "with matching as materialized (
         select {}, users.username_key as list_order
         from users
         where {}
     )
-    select {}
+    select *
     from matching
     order by list_order
     limit {limit}",
             user_columns!(),
-            c.and(),
-            user_columns!()
+            c.and()
         )
     } else {
         format!(

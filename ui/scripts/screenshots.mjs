@@ -219,6 +219,28 @@ async function walk(page) {
   await page.click(t("close-dialog"));
   await shot(page, "account-created-result");
 
+  await page.click(`${t("open-account")} >> nth=0`);
+  await page.waitForSelector(t("account-members"));
+  await shot(page, "account-detail");
+  await page.click(t("back-to-accounts"));
+
+  await page.click(t("nav-audit"));
+  await page.waitForSelector(t("audit-row"));
+  await shot(page, "audit");
+  await page.click(t("audit-verify"));
+  await page.waitForSelector(t("audit-verification"));
+  await shot(page, "audit-verified");
+  await page.click(`${t("audit-row")} >> nth=0`);
+  await page.waitForSelector(t("audit-detail"));
+  await shot(page, "audit-event-detail");
+  await page.click(t("audit-detail-close"));
+
+  await page.click(t("nav-two-step"));
+  await page.click(t("two-step-start"));
+  await page.waitForSelector(t("two-step-qr"));
+  await shot(page, "two-step-enrol");
+  await page.click(t("two-step-cancel"));
+
   await page.click(t("nav-tokens"));
   await page.waitForSelector(t("token-row"));
   await shot(page, "tokens");

@@ -11,6 +11,7 @@ import type { Settings } from "../../src/bindings/Settings";
 import type { UserView } from "../../src/bindings/UserView";
 import type { AppState } from "../../src/bindings/AppState";
 import type { RemoteProfileView } from "../../src/bindings/RemoteProfileView";
+import type { AuditEvent } from "../../src/bindings/AuditEvent";
 import { DEFAULT_SETTINGS, passwordRefusal, PRESETS, recordedProblem, recordedReport, SUGGESTED_BLOCKED_DOMAINS } from "./recorded";
 
 const MOCK_FINGERPRINT = "SHA256:" + "3F:A1:09:7C:5E:22:D4:8B:61:0E:F7:93:4A:C5:18:B2:7D:E0:36:99:52:AF:14:C8:6B:03:DE:71:8A:25:F4:90";
@@ -35,12 +36,27 @@ function makeUser(over: Partial<UserView>): UserView {
   };
 }
 
+/** A made-up chain hash: 64 hex digits. */
+const HASH = (n: number) => n.toString(16).padStart(4, "0").repeat(16);
+
+/** A stand-in for the core's QR code (an SVG of the same shape: black squares on white). */
+const QR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 21 21" shape-rendering="crispEdges"><rect width="21" height="21" fill="#fff"/>${Array.from({ length: 21 * 21 }, (_, i) => ((i * i * 31 + i * 7 + Math.floor(i / 21) * 13) % 5 < 2 ? `<rect x="${i % 21}" y="${Math.floor(i / 21)}" width="1" height="1"/>` : "")).join("")}</svg>`;
+
 export function installMockShell(scenario: string): void {
   const settings: Settings = structuredClone(DEFAULT_SETTINGS);
   const state: AppState = { connection: null, instance: null, connection_problem: null, session: null, preferences: { clipboard_clear_seconds: 30, theme: "system" } };
   const users: UserView[] = [];
   const accounts: AccountView[] = [];
   const tokens: ApiTokenView[] = [];
+  // The trail as the core would show it, newest first: what the walk did so far.
+  const audit = (): AuditEvent[] =>
+    users
+      .map((u, i) => ({
+        id: `evt_${i}`, seq: i + 1, at: u.created_at, actor_id: users[0]?.id ?? null, actor_name: i === 0 ? null : (users[0]?.username ?? null),
+        action: i === 0 ? "instance.set_up" : "user.created", target_type: "user", target_id: u.id, target_name: u.username,
+        detail: i === 0 ? { organization: "Acme Corporation" } : { roles: u.roles }, prev_hash: HASH(i), hash: HASH(i + 1),
+      }))
+      .reverse();
   const profiles: RemoteProfileView[] = [
     { name: "Staging", host: "db.staging.internal", port: 5432, database: "gatehouse", username: "gatehouse", tls: "verify-full", save_password: true, has_saved_password: true },
   ];
@@ -130,7 +146,7 @@ export function installMockShell(scenario: string): void {
       const all = users.filter((u) => (!s || [u.username, u.email, u.first_name, u.last_name].some((v) => v?.toLowerCase().includes(s))) && (!q.role || u.roles.includes(q.role as never)) && (!q.status || u.status === q.status));
       const start = q.after ? Number(q.after) : 0;
       const limit = q.limit ?? 25;
-      return { items: all.slice(start, start + limit), total: all.length, next_cursor: start + limit < all.length ? String(start + limit) : null };
+      return { items: all.slice(start, start + limit), total: all.length, total_exact: true, next_cursor: start + limit < all.length ? String(start + limit) : null };
     },
     get_user: (a) => users.find((u) => u.id === a.id) ?? (() => { throw recordedProblem("no_such_user"); })(),
     create_user: (a) => {
@@ -152,7 +168,7 @@ export function installMockShell(scenario: string): void {
     set_user_roles: (a) => { const u = users.find((x) => x.id === a.id)!; u.roles = (a.change as { roles: UserView["roles"] }).roles; return u; },
     reset_user_password: (a) => { const u = users.find((x) => x.id === a.id)!; u.must_change_password = true; return { user: u, temporary_password: "Tmp-" + secret("x").slice(2, 18), revoked_api_tokens: 0 }; },
     unlock_user: (a) => { const u = users.find((x) => x.id === a.id)!; u.locked_until = null; u.failed_sign_ins = 0; return u; },
-    list_accounts: (a) => { const q = a.query as { limit: number; offset: number }; return { items: accounts.slice(q.offset, q.offset + q.limit), total: accounts.length, next_cursor: null }; },
+    list_accounts: (a) => { const q = a.query as { limit: number; offset: number }; return { items: accounts.slice(q.offset, q.offset + q.limit), total: accounts.length, total_exact: true, next_cursor: null }; },
     create_account: (a) => {
       const r = a.request as { name: string; username: string; email: string | null; password: string; first_name: string | null; last_name: string | null; token_name: string | null };
       const account = { ...org, id: id("acc"), name: r.name, created_at: now() };
@@ -169,7 +185,7 @@ export function installMockShell(scenario: string): void {
     list_all_api_tokens: (a) => {
       const q = a.query as { account_id: string | null; state: string | null; any_state: boolean | null };
       const items = tokens.filter((t) => (!q.account_id || t.account_id === q.account_id) && (q.any_state || t.state === (q.state ?? "active")));
-      return { items, total: items.length, next_cursor: null };
+      return { items, total: items.length, total_exact: true, next_cursor: null };
     },
     update_user: (a) => {
       const u = users.find((x) => x.id === a.id)!;
@@ -185,6 +201,10 @@ export function installMockShell(scenario: string): void {
       return { id: u!.id, username: u!.username, deleted_api_tokens: 0 };
     },
     generate_password: () => ({ password: "Tq7!kPm-4xWd9#hJ2rVa" }),
+    me: () => users.find((u) => u.id === state.session?.user.id) ?? state.session?.user,
+    list_audit_events: () => ({ items: audit(), next_cursor: null }),
+    verify_audit_trail: () => ({ verified: audit().length, broken_at: null, head_seq: audit().length, head_hash: HASH(audit().length) }),
+    start_totp_enrollment: () => ({ secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", otpauth_uri: "otpauth://totp/Gatehouse:jlopez?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Gatehouse", qr_svg: QR_SVG }),
     get_account: (a) => accounts.find((x) => x.id === a.id) ?? (() => { throw problem(404, "not_found", "Not found", "There is no such account."); })(),
     get_account_detail: (a) => {
       const account = accounts.find((x) => x.id === a.id)!;

@@ -676,6 +676,10 @@ async fn two_step_sign_in(w: &mut Window) {
     sign_in_to_the_code_step(w).await;
     let refused = code_is_refused(w, &code).await;
     eprintln!("a reused code: {refused}");
+    assert!(
+        refused.contains("code was not accepted") && !refused.contains("password"),
+        "the refusal is about the code: {refused:?}"
+    );
     w.shot("sign-in-code-reused").await;
 
     // A recovery code signs in instead, once.
@@ -689,6 +693,10 @@ async fn two_step_sign_in(w: &mut Window) {
     w.click("signin-use-recovery").await;
     let refused = code_is_refused(w, &codes[0]).await;
     eprintln!("a used recovery code: {refused}");
+    assert!(
+        refused.contains("used already"),
+        "the refusal is about the recovery code: {refused:?}"
+    );
     w.shot("recovery-code-reused").await;
 
     // Another one still works.

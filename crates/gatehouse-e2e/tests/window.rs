@@ -556,7 +556,153 @@ async fn flow(w: &mut Window, remote_database: &str) {
     // This instance lives in the local database.
     w.click("connect-local").await;
     new_instance(w, None).await;
+    two_step_sign_in(w).await;
     another_database(w, remote_database).await;
+}
+
+/// What an authenticator app holding `secret` (base32, as the window shows it) displays
+/// `steps_ahead` 30-second steps from now.
+fn authenticator_code(secret: &str, steps_ahead: u64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.trim().to_owned())
+        .to_bytes()
+        .expect("the key shown is base32");
+    let totp = totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        bytes,
+        None,
+        String::new(),
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp.generate(now + 30 * steps_ahead)
+}
+
+/// Signs in as the first admin with NEW_ADMIN_PASSWORD, up to the code step.
+async fn sign_in_to_the_code_step(w: &mut Window) {
+    w.type_into("signin-login", ADMIN).await;
+    w.type_into("signin-password", NEW_ADMIN_PASSWORD).await;
+    w.click("signin-submit").await;
+    w.el("signin-code").await;
+}
+
+/// Submits `code` at the sign-in's second step and waits until it is refused: the
+/// error is shown and the window stays at the code step.
+async fn code_is_refused(w: &mut Window, code: &str) -> String {
+    w.type_into("signin-code", code).await;
+    w.click("signin-code-submit").await;
+    w.eventually("the refusal is shown", |c| async move {
+        match c.find(Locator::Css(&by_id("form-error"))).await {
+            Ok(e) => e.text().await.is_ok_and(|t| !t.trim().is_empty()),
+            Err(_) => false,
+        }
+    })
+    .await;
+    let error = w.text("form-error").await;
+    w.el("signin-code").await;
+    assert!(
+        w.all("nav-users").await.is_empty(),
+        "a refused code signs nobody in"
+    );
+    error
+}
+
+/// Two-step sign-in, set up by the signed-in first admin: the QR code and the key in
+/// text, confirmed with the app's code; one recovery code kept. Then a sign-in with
+/// password and code, the same code refused a second time, a sign-in with the recovery
+/// code, which is refused the next time, and another recovery code that still works.
+/// Ends signed in as the first admin.
+async fn two_step_sign_in(w: &mut Window) {
+    w.click("nav-two-step").await;
+    w.wait_text("two-step-status", "is off").await;
+    w.shot("two-step-off").await;
+    w.click("two-step-start").await;
+    w.el("two-step-qr").await;
+    let svg = w
+        .client
+        .find(Locator::Css(&format!("{} svg", by_id("two-step-qr"))))
+        .await
+        .expect("the QR code is an SVG");
+    assert!(svg.is_displayed().await.unwrap(), "the QR code is shown");
+    let secret = w.text("two-step-secret").await.trim().to_owned();
+    assert!(
+        secret.len() >= 32,
+        "the key is shown in text too: {secret:?}"
+    );
+    w.shot("two-step-qr-code").await;
+
+    // The app's current code turns it on; the recovery codes are shown once.
+    w.type_into("two-step-code", &authenticator_code(&secret, 0))
+        .await;
+    w.click("two-step-confirm").await;
+    w.el("two-step-on").await;
+    let codes: Vec<String> = w
+        .text("token-value")
+        .await
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(codes.len(), 10, "ten recovery codes: {codes:?}");
+    w.shot("two-step-recovery-codes").await;
+    w.wait_enabled("two-step-done", false).await;
+    w.click("confirm-saved").await;
+    w.click("two-step-done").await;
+    w.wait_text("two-step-status", "is on").await;
+    let page = w.client.source().await.unwrap();
+    assert!(
+        !page.contains(&secret) && !page.contains(&codes[0]),
+        "the key and the recovery codes leave the page"
+    );
+    w.shot("two-step-on").await;
+
+    // Password, then a code. The current step's code was spent on turning it on (each
+    // works once), so this is the next step's, which a server accepts as one step of
+    // clock drift: what the app shows a few seconds later.
+    w.click("sign-out").await;
+    sign_in_to_the_code_step(w).await;
+    w.shot("sign-in-code-step").await;
+    let code = authenticator_code(&secret, 1);
+    w.type_into("signin-code", &code).await;
+    w.click("signin-code-submit").await;
+    w.el("nav-users").await;
+    w.shot("signed-in-with-code").await;
+
+    // The same code again is refused (RFC 6238 §5.2: each code once).
+    w.click("sign-out").await;
+    sign_in_to_the_code_step(w).await;
+    let refused = code_is_refused(w, &code).await;
+    eprintln!("a reused code: {refused}");
+    assert!(
+        refused.contains("code was not accepted") && !refused.contains("password"),
+        "the refusal is about the code: {refused:?}"
+    );
+    w.shot("sign-in-code-reused").await;
+
+    // A recovery code signs in instead, once.
+    w.click("signin-use-recovery").await;
+    w.type_into("signin-code", &codes[0]).await;
+    w.click("signin-code-submit").await;
+    w.el("nav-users").await;
+    w.shot("signed-in-with-recovery-code").await;
+    w.click("sign-out").await;
+    sign_in_to_the_code_step(w).await;
+    w.click("signin-use-recovery").await;
+    let refused = code_is_refused(w, &codes[0]).await;
+    eprintln!("a used recovery code: {refused}");
+    assert!(
+        refused.contains("used already"),
+        "the refusal is about the recovery code: {refused:?}"
+    );
+    w.shot("recovery-code-reused").await;
+
+    // Another one still works.
+    w.type_into("signin-code", &codes[1]).await;
+    w.click("signin-code-submit").await;
+    w.el("nav-users").await;
 }
 
 /// A fresh instance from its setup wizard to an admin's day: users, a forced password

@@ -95,7 +95,9 @@ describe("sign in", () => {
     expect(await screen.findByTestId("signin-code")).toHaveFocus();
     expect(screen.queryByTestId("form-error")).toBeNull();
     await userEvent.type(t("signin-code"), "000000{Enter}");
-    expect(await screen.findByTestId("form-error")).toHaveTextContent("wrong username or password");
+    // The password was right: the refusal is about the code, not the password.
+    expect(await screen.findByTestId("form-error")).toHaveTextContent("This code was not accepted");
+    expect(screen.getByTestId("form-error")).not.toHaveTextContent("password");
     await userEvent.click(t("signin-use-recovery"));
     expect(screen.getByLabelText("Recovery code")).toBeInTheDocument();
     await userEvent.type(t("signin-code"), "abcd-efgh-jkmn-pqrs{Enter}");

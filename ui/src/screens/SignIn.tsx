@@ -6,6 +6,11 @@ import { useApp } from "../lib/app";
 import { Form } from "../components/Form";
 import type { SessionView } from "../bindings/SessionView";
 
+// At the second step the password was right already: say what was not (the core's
+// message is the password step's, "wrong username or password").
+const CODE_REFUSED = "This code was not accepted. Enter the code the app shows now: each code works once.";
+const RECOVERY_REFUSED = "This recovery code was not accepted: it is not one of yours, or it was used already.";
+
 export function SignInScreen() {
   const { state, refresh, setState } = useApp();
   const [login, setLogin] = useState("");
@@ -103,7 +108,11 @@ export function SignInScreen() {
                 {errs.challenge}
               </p>
             )}
-            <FormError problem={problem && !errs.challenge ? problem : null} />
+            {problem?.code === "invalid_credentials" ? (
+              <FormError message={recovery ? RECOVERY_REFUSED : CODE_REFUSED} />
+            ) : (
+              <FormError problem={problem && !errs.challenge ? problem : null} />
+            )}
             <div className="actions">
               <button type="button" className="link" onClick={() => setRecovery(!recovery)} data-testid="signin-use-recovery">
                 {recovery ? "Use a code from the app" : "Use a recovery code"}

@@ -176,10 +176,12 @@ describe("setup wizard", () => {
     expect(screen.queryByTestId("policy-max_length-error")).toBeNull();
     await userEvent.click(t("wizard-next"));
     expect(await screen.findByTestId("wizard-finish")).toBeInTheDocument();
-    // Passwords were checked against the last valid policy meanwhile, never an empty or too large maximum.
+    // Passwords were checked against a valid policy meanwhile (a value typed on the way,
+    // such as 200 while typing 2000, may be evaluated when the machine is slow), never an
+    // empty or too large maximum.
     const maxima = calls.filter((c) => c.command === "evaluate_password").map((c) => (c.args?.candidate as { policy: PasswordPolicy | null }).policy?.max_length);
     expect(maxima).toContain(128);
-    expect(maxima.every((m) => m === undefined || m === 128)).toBe(true);
+    expect(maxima.every((m) => m === undefined || (m >= 1 && m <= 1024))).toBe(true);
   });
 
   it("advances every step with Enter, the focus on each new step's first field", async () => {

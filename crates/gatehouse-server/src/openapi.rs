@@ -152,6 +152,10 @@ problem_set!(
     PublicReadErrors = [400, 500]
 );
 problem_set!(
+    /// Unauthenticated writes with a JSON body (e.g. checking a field's value).
+    PublicWriteErrors = [400, 413, 415, 422, 500, 503]
+);
+problem_set!(
     /// Readiness.
     ReadyErrors = [503]
 );

@@ -30,7 +30,7 @@ use uuid::Uuid;
 
 use crate::error::ApiResult;
 use crate::extract::RequestArgs;
-use crate::openapi::{PublicReadErrors, ReadErrors, WriteErrors};
+use crate::openapi::{PublicReadErrors, PublicWriteErrors, ReadErrors, WriteErrors};
 use crate::AppState;
 
 /// The response of a generated handler: 200, or 201 with `Location` filled from the
@@ -90,7 +90,8 @@ fn describe(name: &str, doc: &[&str], tag: &str, access: &str, method: &str) -> 
     let errors = match (access, method) {
         ("caller", "get") => ReadErrors::responses(),
         ("caller", _) => WriteErrors::responses(),
-        _ => PublicReadErrors::responses(),
+        (_, "get") => PublicReadErrors::responses(),
+        _ => PublicWriteErrors::responses(),
     };
     if access == "caller" {
         operation = operation.security(SecurityRequirement::new("bearer", Vec::<String>::new()));

@@ -18,6 +18,12 @@ use crate::store::{transaction, unique_violation, Mode, Store, UserRow};
 /// Refuses a username or email already taken (both reported together).
 async fn check_available(store: &mut impl Store, keys: &UserKeys) -> Result<()> {
     let (username, email) = store.taken(keys).await?;
+    taken_conflict(username, email)
+}
+
+/// The conflict of a username or email (or both) that someone else has: `taken` on
+/// each field that is, nothing when neither is.
+pub(crate) fn taken_conflict(username: bool, email: bool) -> Result<()> {
     let mut errors = Vec::new();
     if username {
         errors.push(FieldError::new(

@@ -97,26 +97,7 @@ fn parse_update(
 /// Refuses a username or email that another user holds (both reported together).
 async fn check_available_to(store: &mut impl UserStore, keys: &UserKeys, id: Uuid) -> Result<()> {
     let (username, email) = store.taken_by_others(keys, id).await?;
-    let mut errors = Vec::new();
-    if username {
-        errors.push(FieldError::new(
-            "username",
-            "taken",
-            "This username is already in use.",
-        ));
-    }
-    if email {
-        errors.push(FieldError::new(
-            "email",
-            "taken",
-            "This email address is already in use.",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Conflict(errors))
-    }
+    super::create::taken_conflict(username, email)
 }
 
 /// Which fields an edit changed, for the audit (names only: never their values, which

@@ -6,7 +6,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::fields::{parse_business_role, parse_email};
-use super::{Role, UserDeleted, UserStatus, UserUpdate, UserView};
+use super::{recorded_change, Role, UserDeleted, UserStatus, UserUpdate, UserView};
 use crate::audit::{self, AuditAction};
 use crate::auth::Credential;
 use crate::error::{Error, Result};
@@ -163,18 +163,7 @@ impl Gatehouse {
                 "username": profile.username,
                 "changed": changed_fields(&user, &profile),
             });
-            audit::record(
-                tx,
-                now,
-                Some(caller.id),
-                AuditAction::UserUpdated,
-                ("user", Some(id.to_string())),
-                detail,
-            )
-            .await?;
-            Ok(UserView::from(
-                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
-            ))
+            recorded_change(tx, now, caller.id, AuditAction::UserUpdated, id, detail).await
         })
     }
 

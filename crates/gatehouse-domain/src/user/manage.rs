@@ -5,8 +5,8 @@
 use uuid::Uuid;
 
 use super::{
-    temporary_password, PasswordReset, PasswordResetRequest, Role, Roles, RolesChange,
-    StatusChange, UserStatus, UserView,
+    recorded_change, temporary_password, PasswordReset, PasswordResetRequest, Role, Roles,
+    RolesChange, StatusChange, UserStatus, UserView,
 };
 use crate::audit::{self, AuditAction};
 use crate::auth::Credential;
@@ -53,18 +53,15 @@ impl Gatehouse {
             }
             tx.update_status(id, status, now).await?;
             let detail = serde_json::json!({ "from": user.status.as_str(), "to": status.as_str() });
-            audit::record(
+            recorded_change(
                 tx,
                 now,
-                Some(caller.id),
+                caller.id,
                 AuditAction::UserStatusChanged,
-                ("user", Some(id.to_string())),
+                id,
                 detail,
             )
-            .await?;
-            Ok(UserView::from(
-                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
-            ))
+            .await
         })
     }
 
@@ -118,18 +115,15 @@ impl Gatehouse {
             }
             tx.update_roles(id, granted, now).await?;
             let detail = serde_json::json!({ "from": user.roles.to_vec(), "to": roles });
-            audit::record(
+            recorded_change(
                 tx,
                 now,
-                Some(caller.id),
+                caller.id,
                 AuditAction::UserRolesChanged,
-                ("user", Some(id.to_string())),
+                id,
                 detail,
             )
-            .await?;
-            Ok(UserView::from(
-                tx.user(id).await?.ok_or(Error::NotFound("user"))?,
-            ))
+            .await
         })
     }
 

@@ -413,6 +413,33 @@ pub struct PasswordReset {
     pub revoked_api_tokens: u32,
 }
 
+/// Records an admin's change to user `id` in the audit trail, then reads the user back
+/// as she now is: how every change of a user by an admin ends.
+pub(crate) async fn recorded_change(
+    store: &mut impl crate::store::Store,
+    now: DateTime<Utc>,
+    actor: Uuid,
+    action: crate::audit::AuditAction,
+    id: Uuid,
+    detail: serde_json::Value,
+) -> crate::Result<UserView> {
+    crate::audit::record(
+        store,
+        now,
+        Some(actor),
+        action,
+        ("user", Some(id.to_string())),
+        detail,
+    )
+    .await?;
+    Ok(UserView::from(
+        store
+            .user(id)
+            .await?
+            .ok_or(crate::Error::NotFound("user"))?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
